@@ -1,0 +1,53 @@
+"""Every namespace and prefix secongraph uses, in one place."""
+
+from __future__ import annotations
+
+from rdflib import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Graph
+from rdflib.namespace import Namespace
+
+BASE = "https://w3id.org/secongraph/"
+SG = Namespace(f"{BASE}ontology#")
+ID = Namespace(f"{BASE}id/")
+GRAPH = Namespace(f"{BASE}graph/")
+VOCAB = Namespace(f"{BASE}vocab/")
+SHAPES = Namespace(f"{BASE}shapes#")
+SCHEMA = SDO
+CV = Namespace("http://data.europa.eu/m8g/")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+NUTS = Namespace("http://data.europa.eu/nuts/code/")
+
+PREFIXES: dict[str, Namespace] = {
+    "sg": SG,
+    "sgid": ID,
+    "sggraph": GRAPH,
+    "sgvocab": VOCAB,
+    "sgshape": SHAPES,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "dcat": Namespace(str(DCAT)),
+    "void": Namespace(str(VOID)),
+    "prov": Namespace(str(PROV)),
+    "org": Namespace(str(ORG)),
+    "foaf": Namespace(str(FOAF)),
+    "schema": Namespace(str(SCHEMA)),
+    "sh": Namespace(str(SH)),
+    "cv": CV,
+    "locn": LOCN,
+    "nuts": NUTS,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind every secongraph prefix on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True, override=True)
+    return graph
+
+
+def sparql_prologue() -> str:
+    """Return ``PREFIX`` lines for every secongraph prefix, for SPARQL text."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
