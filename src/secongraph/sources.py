@@ -1,0 +1,573 @@
+"""Read RDF files safely: the one place where secongraph parses an input RDF file.
+
+Loading a file never reaches the network or another file:
+
+- pyoxigraph parses every format. It is strict about IRIs and language tags, so an IRI with a
+  space is refused at load, with file and line, instead of failing later at export as in rdflib.
+- JSON-LD may use an inline ``@context`` or the project's own context
+  (``https://w3id.org/secongraph/context.jsonld``, read from ``ontology/context.jsonld``). Any
+  other ``@context`` or ``@import`` (remote, ``file:`` or relative) is refused before parsing.
+- RDF/XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing: entity
+  expansion takes quadratic time (a 1 kB "billion laughs" file keeps pyoxigraph busy for
+  seconds, rdflib for longer).
+- No base IRI is set, so a relative IRI is refused unless the file declares its own base
+  (``@base``, ``xml:base``, ``"@base"``). The file's own ``file:`` URI is never used as a base.
+
+Errors are :class:`~secongraph.errors.SourceError` with a message that starts with
+``path:line:col: `` where the position is known and ``path: `` otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+from xml.sax.saxutils import quoteattr
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import SourceError
+from .namespaces import bind_prefixes
+from .paths import package_folder
+
+__all__ = ["PROJECT_CONTEXT", "load_graph", "rdf_format", "read_quads", "to_rdflib"]
+
+logger = logging.getLogger(__name__)
+
+PROJECT_CONTEXT = "https://w3id.org/secongraph/context.jsonld"
+"""The one ``@context`` IRI a JSON-LD file may name; it is read from ``ontology/context.jsonld``."""
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_BOM = b"\xef\xbb\xbf"
+# pyoxigraph puts the position in front of its message; it is moved into the ``path:line:col:``.
+_OXIGRAPH_POSITION = re.compile(
+    r"^Parser error (?:at line \d+ (?:column \d+|between columns \d+ and \d+)"
+    r"|between line \d+ column \d+ and line \d+ column \d+): "
+)
+# Whitespace, processing instructions and comments may come before a DOCTYPE.
+_XML_PROLOGUE_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+# Injected before a JSON-LD document's own context: a term that the context does not define
+# would otherwise be dropped without a word; with this ``@vocab`` it shows up and is refused.
+_UNDEFINED_TERM = "urn:x-secongraph:undefined-term:"
+_RELATIVE_IRI_HINT = (
+    "Write the IRI in full, or declare a base in the file "
+    '(@base in Turtle, xml:base in RDF/XML, "@base" in a JSON-LD context).'
+)
+_CONTEXT_HINT = f'Put the context inline, or use "{PROJECT_CONTEXT}".'
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """Return the RDF format of ``path``, from its extension.
+
+    Parameters
+    ----------
+    path
+        An RDF file; the extension is matched case-insensitively.
+
+    Returns
+    -------
+    pyoxigraph.RdfFormat
+        Turtle, TriG, N-Triples, N-Quads, RDF/XML or JSON-LD.
+
+    Raises
+    ------
+    SourceError
+        If the extension is not one of ``.ttl .trig .nt .nq .rdf .owl .xml .jsonld``.
+
+    Examples
+    --------
+    >>> rdf_format(Path("data/haskovo.ttl")).name
+    'Turtle'
+    """
+    try:
+        return FORMATS[Path(path).suffix.lower()]
+    except KeyError:
+        expected = ", ".join(FORMATS)
+        raise SourceError(f"{path}: unknown RDF format (expected {expected})") from None
+
+
+def read_quads(
+    path: Path, *, graph: ox.NamedNode | None = None, base_iri: str | None = None
+) -> list[ox.Quad]:
+    """Parse the RDF file ``path`` completely and return its quads.
+
+    The whole file is parsed before anything is returned, so a caller never holds half a file.
+    Blank nodes get fresh identifiers, so two files never share a blank node by accident.
+
+    Parameters
+    ----------
+    path
+        An RDF file; :func:`rdf_format` names the format from the extension.
+    graph
+        The named graph for the triples of the file's default graph. TriG and N-Quads files keep
+        the graph names they give. ``None`` leaves the triples in the default graph.
+    base_iri
+        The base for relative IRIs the file does not resolve itself. The default, ``None``,
+        refuses relative IRIs: an identifier that depends on where a file lies is a mistake in
+        curated data. Pass ``str(namespaces.ID)`` to resolve them under the project's ``id/``.
+
+    Returns
+    -------
+    list of pyoxigraph.Quad
+
+    Raises
+    ------
+    SourceError
+        If the file is unreadable, its extension unknown, its content malformed, or it tries to
+        reach another document (a JSON-LD context other than the project's, an XML entity). Also
+        for RDF 1.2 triple terms and base directions, which rdflib (the other engine) cannot hold.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.ttl").write_text('<https://example.org/a> <https://example.org/p> "x" .')
+    >>> [q.object.value for q in read_quads(folder / "a.ttl")]
+    ['x']
+    """
+    rdf = rdf_format(path)
+    data = _read(path)
+    if rdf == ox.RdfFormat.JSON_LD:
+        quads = _parse_json_ld(path, data, base_iri)
+    else:
+        if rdf == ox.RdfFormat.RDF_XML:
+            _refuse_xml_declarations(path, data)
+        quads = _parse(path, data, rdf, base_iri=base_iri, original=data)
+    _refuse_rdf_1_2(path, data, quads)
+    if graph is not None:
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            if isinstance(q.graph_name, ox.DefaultGraph)
+            else q
+            for q in quads
+        ]
+    logger.debug("read %d quads from %s", len(quads), path)
+    return quads
+
+
+def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Dataset:
+    """Convert pyoxigraph quads or triples into an rdflib ``Dataset``.
+
+    Each pyoxigraph blank node becomes one rdflib ``BNode``, the same for every quad of this
+    call (and different from those of any other call). A literal typed ``xsd:string`` becomes a
+    plain rdflib literal, as rdflib's own parsers make it; other literals keep their lexical form
+    unchanged (no rdflib normalisation). Triples go into the default graph.
+
+    Parameters
+    ----------
+    quads
+        Quads (for example from :func:`read_quads`) or triples.
+
+    Returns
+    -------
+    rdflib.Dataset
+        With the secongraph prefixes bound.
+
+    Raises
+    ------
+    SourceError
+        For an RDF 1.2 triple term or a literal with a base direction (rdflib has neither).
+
+    Examples
+    --------
+    >>> q = ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"),
+    ...             ox.Literal("x"), ox.NamedNode("https://example.org/g"))
+    >>> ds = to_rdflib([q])
+    >>> [str(g.identifier) for g in ds.graphs() if len(g)]
+    ['https://example.org/g']
+    """
+    dataset = bind_prefixes(Dataset())
+    convert = _Converter()
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
+    rows = []
+    for quad in quads:
+        name = quad.graph_name if isinstance(quad, ox.Quad) else ox.DefaultGraph()
+        target = graphs.get(name)
+        if target is None:
+            if isinstance(name, ox.DefaultGraph):
+                target = dataset.default_graph
+            else:
+                target = dataset.graph(convert(name))
+            graphs[name] = target
+        rows.append((convert(quad.subject), convert(quad.predicate), convert(quad.object), target))
+    dataset.addN(rows)
+    return dataset
+
+
+def load_graph(path: Path, *, base_iri: str | None = None) -> Graph:
+    """Read the RDF file ``path`` into one rdflib ``Graph``: every triple of every graph.
+
+    For validation and tests, where named graphs do not matter. The secongraph prefixes are
+    bound; blank nodes are converted as in :func:`to_rdflib`.
+
+    Parameters
+    ----------
+    path
+        An RDF file, as for :func:`read_quads`.
+    base_iri
+        As for :func:`read_quads`.
+
+    Returns
+    -------
+    rdflib.Graph
+
+    Raises
+    ------
+    SourceError
+        As :func:`read_quads` does.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.nq").write_text(
+    ...     '<https://example.org/a> <https://example.org/p> "x" <https://example.org/g> .')
+    >>> len(load_graph(folder / "a.nq"))
+    1
+    """
+    graph = bind_prefixes(Graph())
+    convert = _Converter()
+    graph.addN(
+        (convert(q.subject), convert(q.predicate), convert(q.object), graph)
+        for q in read_quads(path, base_iri=base_iri)
+    )
+    return graph
+
+
+class _Converter:
+    """pyoxigraph term -> rdflib term, with one ``BNode`` per blank node id."""
+
+    def __init__(self) -> None:
+        self.bnodes: dict[str, BNode] = {}
+
+    def __call__(self, term: Any) -> Node:
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            bnode = self.bnodes.get(term.value)
+            if bnode is None:
+                bnode = self.bnodes[term.value] = BNode()
+            return bnode
+        if isinstance(term, ox.Literal):
+            if term.direction is not None:
+                raise SourceError(f"cannot convert {term} to rdflib: it has no base direction")
+            if term.language is not None:
+                return Literal(term.value, lang=term.language)
+            if term.datatype.value == _XSD_STRING:
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+        raise SourceError(f"cannot convert {term} to rdflib: it has no RDF 1.2 triple terms")
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of ``path`` without a UTF-8 byte order mark (pyoxigraph's Turtle refuses one)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+    return data.removeprefix(_BOM)
+
+
+def _parse(
+    path: Path,
+    data: bytes,
+    rdf: ox.RdfFormat,
+    *,
+    base_iri: str | None,
+    original: bytes,
+    lenient: bool = False,
+) -> list[ox.Quad]:
+    """Parse ``data`` with pyoxigraph; a syntax error becomes a ``SourceError``.
+
+    ``original`` is the file's content: ``data`` itself, or the document it was rewritten from
+    (then pyoxigraph's positions mean nothing to the user and the error is located in it).
+    """
+    try:
+        return list(
+            ox.parse(
+                input=data,
+                format=rdf,
+                base_iri=base_iri,
+                rename_blank_nodes=True,
+                lenient=lenient,
+            )
+        )
+    except SyntaxError as error:
+        message = _OXIGRAPH_POSITION.sub("", error.msg or str(error), count=1)
+        if error.lineno and error.offset and data is original:
+            position: tuple[int, int] | None = (error.lineno, error.offset)
+        else:
+            position = _locate_message(original, rdf, message)
+        hint = _RELATIVE_IRI_HINT if "No scheme found" in message else None
+        raise SourceError(_at(path, position, message), hint=hint) from error
+
+
+def _at(path: Path, position: tuple[int, int] | None, message: str) -> str:
+    if position is None:
+        return f"{path}: {message}"
+    return f"{path}:{position[0]}:{position[1]}: {message}"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``text[index]``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _locate(text: str, *needles: str) -> tuple[int, int] | None:
+    """Position of the first needle found in ``text`` (tried in order), or ``None``."""
+    for needle in needles:
+        index = text.find(needle)
+        if index >= 0:
+            return _position(text, index)
+    return None
+
+
+def _locate_message(data: bytes, rdf: ox.RdfFormat, message: str) -> tuple[int, int] | None:
+    """Find where an error is that pyoxigraph reports without a position (RDF/XML, JSON-LD).
+
+    A quoted value in the message (an IRI, a language tag) is looked up as an attribute value or
+    a JSON string; for RDF/XML, expat (run only on a file already checked for a DOCTYPE) then
+    finds an XML error.
+    """
+    text = data.decode("utf-8", errors="replace")
+    quoted = re.search(r"'([^']+)'", message)
+    if quoted:
+        value = quoted.group(1)
+        if rdf == ox.RdfFormat.JSON_LD:
+            needles = (json.dumps(value, ensure_ascii=False), json.dumps(value))
+        else:
+            needles = (f'"{value}"', f"'{value}'", quoteattr(value))
+        position = _locate(text, *needles)
+        if position:
+            return position
+    if rdf == ox.RdfFormat.RDF_XML:
+        parser = expat.ParserCreate()
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as error:
+            return error.lineno, error.offset + 1
+    return None
+
+
+def _refuse_xml_declarations(path: Path, data: bytes) -> None:
+    """Refuse RDF/XML whose prologue has a DOCTYPE or ENTITY declaration, before parsing."""
+    index = 0
+    while match := _XML_PROLOGUE_ITEM.match(data, index):
+        index = match.end()
+    if data.startswith((b"<!DOCTYPE", b"<!ENTITY"), index):
+        text = data[:index].decode("utf-8", errors="replace")
+        line, column = _position(text, len(text))
+        raise SourceError(
+            f"{path}:{line}:{column}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+            "(entity expansion can take very long)",
+            hint="Remove the DOCTYPE and write IRIs and values in full.",
+        )
+
+
+def _refuse_rdf_1_2(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
+    """Refuse triple terms and base directions: rdflib, the other engine, cannot hold them."""
+    for quad in quads:
+        term = quad.object
+        if isinstance(quad.subject, ox.Triple) or isinstance(term, ox.Triple):
+            what = "RDF 1.2 triple terms (<<( )>>, or << >> reifiers) are"
+            needles: tuple[str, ...] = ("<<",)
+        elif isinstance(term, ox.Literal) and term.direction is not None:
+            what = f"RDF 1.2 base directions ({term}) are"
+            needles = (f"--{term.direction}",)
+        else:
+            continue
+        position = _locate(data.decode("utf-8", errors="replace"), *needles)
+        raise SourceError(
+            _at(path, position, f"{what} not supported (secongraph also runs on rdflib)")
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON-LD
+
+
+class _JsonProblem(Exception):
+    """A JSON-LD document problem found before parsing; ``needles`` locate it in the text."""
+
+    def __init__(self, message: str, *needles: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.needles = needles
+        self.hint = hint
+
+
+def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Quad]:
+    """Parse JSON-LD with only inline contexts and the project's own, and drop nothing silently.
+
+    The document is read with ``json``, its contexts checked and the project context put inline,
+    then a ``@vocab`` for undefined terms is put in front, and pyoxigraph parses the result in
+    lenient mode. Every term of the result is then checked strictly: JSON-LD drops a statement
+    with an invalid IRI or language tag, or with an undefined term, without an error.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8")
+        position = _position(before, len(before))
+        raise SourceError(_at(path, position, f"invalid UTF-8: {error.reason}")) from error
+    try:
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        document = _with_undefined_term_vocab(_inline_contexts(document))
+    except json.JSONDecodeError as error:
+        raise SourceError(_at(path, (error.lineno, error.colno), error.msg)) from error
+    except _JsonProblem as problem:
+        position = _locate(text, *problem.needles)
+        raise SourceError(_at(path, position, problem.message), hint=problem.hint) from None
+    except RecursionError:
+        raise SourceError(f"{path}: the JSON is nested too deeply") from None
+    rewritten = json.dumps(document).encode()
+    quads = _parse(
+        path, rewritten, ox.RdfFormat.JSON_LD, base_iri=base_iri, original=data, lenient=True
+    )
+    try:
+        _check_terms(quads)
+    except _JsonProblem as problem:
+        position = _locate(text, *problem.needles)
+        raise SourceError(_at(path, position, problem.message), hint=problem.hint) from None
+    return quads
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise _JsonProblem(f"duplicate key {json.dumps(key)} in a JSON object")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonProblem(f"{name} is not a JSON value")
+
+
+@cache
+def _project_context() -> Any:
+    """The ``@context`` value of ``ontology/context.jsonld``."""
+    context_file = package_folder("ontology") / "context.jsonld"
+    return json.loads(context_file.read_text(encoding="utf-8"))["@context"]
+
+
+def _inline_contexts(node: Any) -> Any:
+    """``node`` with every ``@context`` checked and the project context put inline."""
+    if isinstance(node, list):
+        return [_inline_contexts(item) for item in node]
+    if isinstance(node, dict):
+        return {
+            key: _context(value) if key == "@context" else _inline_contexts(value)
+            for key, value in node.items()
+        }
+    return node
+
+
+def _context(value: Any) -> Any:
+    """One ``@context`` value: inline dicts pass, the project IRI is replaced, others refused."""
+    if isinstance(value, list):
+        return [_context(item) for item in value]
+    if isinstance(value, str):
+        if value == PROJECT_CONTEXT:
+            return _project_context()
+        raise _refused("@context", value)
+    if isinstance(value, dict):
+        value = _inline_contexts(value)  # scoped contexts inside term definitions
+        imported = value.pop("@import", None)
+        if imported is None:
+            return value
+        if imported == PROJECT_CONTEXT:
+            return {**_project_context(), **value}
+        raise _refused("@import", imported)
+    return value  # null, or a value pyoxigraph reports as invalid
+
+
+def _refused(keyword: str, value: Any) -> _JsonProblem:
+    text = str(value)
+    if not isinstance(value, str):
+        kind = "non-string"
+    elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text) is None:
+        kind = "relative"
+    elif text.lower().startswith("file:"):
+        kind = "file:"
+    else:
+        kind = "remote"
+    return _JsonProblem(
+        f"{kind} JSON-LD {keyword} {json.dumps(value)} is refused "
+        "(loading never fetches a document or reads another file)",
+        json.dumps(value),
+        hint=_CONTEXT_HINT,
+    )
+
+
+def _with_undefined_term_vocab(document: Any) -> Any:
+    """Put a ``@vocab`` for undefined terms in front of the document's own context."""
+    first = {"@vocab": _UNDEFINED_TERM}
+    if isinstance(document, list):
+        return {"@context": first, "@graph": document}
+    if not isinstance(document, dict):
+        return document  # pyoxigraph reports it
+    own = document.get("@context", [])
+    rest = {key: value for key, value in document.items() if key != "@context"}
+    return {"@context": [first, *(own if isinstance(own, list) else [own])], **rest}
+
+
+def _check_terms(quads: list[ox.Quad]) -> None:
+    """Raise ``_JsonProblem`` for the first term strict parsing would have refused or dropped."""
+    checked: set[str] = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, ox.Literal):
+                if term.language is not None and term.language not in checked:
+                    _check_language(term.language)
+                    checked.add(term.language)
+                term = term.datatype
+            if isinstance(term, ox.NamedNode) and term.value not in checked:
+                _check_iri(term.value)
+                checked.add(term.value)
+
+
+def _check_iri(iri: str) -> None:
+    if iri.startswith(_UNDEFINED_TERM):
+        term = iri.removeprefix(_UNDEFINED_TERM)
+        quoted = json.dumps(term, ensure_ascii=False)
+        raise _JsonProblem(
+            f"term {quoted} is not defined in the JSON-LD @context (JSON-LD would drop it)",
+            f"{quoted}:",
+            f"{quoted} :",
+            quoted,
+            hint="Define the term in the @context, or write the full IRI.",
+        )
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        quoted = json.dumps(iri, ensure_ascii=False)
+        hint = _RELATIVE_IRI_HINT if "No scheme found" in str(error) else None
+        raise _JsonProblem(f"invalid IRI {quoted}: {error}", quoted, hint=hint) from None
+
+
+def _check_language(language: str) -> None:
+    try:
+        ox.Literal("", language=language)
+    except ValueError as error:
+        quoted = json.dumps(language, ensure_ascii=False)
+        raise _JsonProblem(f"invalid language tag {quoted}: {error}", quoted) from None
