@@ -10,8 +10,6 @@ import argparse
 import gettext
 import json
 import logging
-import os
-import tempfile
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
@@ -21,6 +19,7 @@ import pycountry
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 from secongraph.errors import SecongraphError, SourceError
+from secongraph.files import write_atomically
 from secongraph.namespaces import GRAPH, ID, NUTS, SCHEMA, SG, VOCAB, bind_prefixes
 
 logger = logging.getLogger(__name__)
@@ -256,25 +255,6 @@ def countries_graph() -> Graph:
     return graph
 
 
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
-
-    A failure leaves any previous ``path`` unchanged and removes the temporary file.
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp creates 0o600; data files are shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_reference_data(data_dir: Path) -> list[Path]:
     """Generate ``nuts2021.ttl`` and ``iso3166.ttl`` in ``data_dir``.
 
@@ -307,7 +287,7 @@ def write_reference_data(data_dir: Path) -> list[Path]:
     }
     written: list[Path] = []
     for path, data in contents.items():
-        written.append(_write_atomically(path, data))
+        written.append(write_atomically(path, data))
         logger.info("wrote %s (%d triples)", path, len(outputs[path]))
     return written
 

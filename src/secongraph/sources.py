@@ -9,7 +9,8 @@ Loading a file never reaches the network or another file:
   other ``@context`` or ``@import`` (remote, ``file:`` or relative) is refused before parsing.
 - RDF/XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing: entity
   expansion takes quadratic time (a 1 kB "billion laughs" file keeps pyoxigraph busy for
-  seconds, rdflib for longer).
+  seconds). The whole file is scanned: pyoxigraph also honours ``<!doctype`` and a DOCTYPE
+  inside the root element.
 - No base IRI is set, so a relative IRI is refused unless the file declares its own base
   (``@base``, ``xml:base``, ``"@base"``). The file's own ``file:`` URI is never used as a base.
 
@@ -62,11 +63,10 @@ _OXIGRAPH_POSITION = re.compile(
     r"^Parser error (?:at line \d+ (?:column \d+|between columns \d+ and \d+)"
     r"|between line \d+ column \d+ and line \d+ column \d+): "
 )
-# Whitespace, processing instructions and comments may come before a DOCTYPE.
-_XML_PROLOGUE_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 # Injected before a JSON-LD document's own context: a term that the context does not define
 # would otherwise be dropped without a word; with this ``@vocab`` it shows up and is refused.
 _UNDEFINED_TERM = "urn:x-secongraph:undefined-term:"
+_UNDEFINED_TERM_VOCAB = {"@vocab": _UNDEFINED_TERM}
 _RELATIVE_IRI_HINT = (
     "Write the IRI in full, or declare a base in the file "
     '(@base in Turtle, xml:base in RDF/XML, "@base" in a JSON-LD context).'
@@ -369,18 +369,39 @@ def _locate_message(data: bytes, rdf: ox.RdfFormat, message: str) -> tuple[int, 
 
 
 def _refuse_xml_declarations(path: Path, data: bytes) -> None:
-    """Refuse RDF/XML whose prologue has a DOCTYPE or ENTITY declaration, before parsing."""
-    index = 0
-    while match := _XML_PROLOGUE_ITEM.match(data, index):
-        index = match.end()
-    if data.startswith((b"<!DOCTYPE", b"<!ENTITY"), index):
-        text = data[:index].decode("utf-8", errors="replace")
-        line, column = _position(text, len(text))
-        raise SourceError(
-            f"{path}:{line}:{column}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
-            "(entity expansion can take very long)",
-            hint="Remove the DOCTYPE and write IRIs and values in full.",
-        )
+    """Refuse RDF/XML with a DOCTYPE or ENTITY declaration, before parsing.
+
+    The whole file is scanned, not only the prologue: pyoxigraph also expands the entities of a
+    ``<!doctype`` in lower case and of a DOCTYPE inside the root element. Comments and CDATA
+    sections are skipped, so an HTML literal in CDATA may start with ``<!DOCTYPE html>``.
+    """
+    index = data.find(b"<!")
+    while index >= 0:
+        keyword = data[index + 2 : index + 9].upper()
+        if keyword.startswith((b"DOCTYPE", b"ENTITY")):
+            text = data[:index].decode("utf-8", errors="replace")
+            line, column = _position(text, len(text))
+            raise SourceError(
+                f"{path}:{line}:{column}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+                "(entity expansion can take very long)",
+                hint="Remove the DOCTYPE and write IRIs and values in full.",
+            )
+        # The end is looked for from the earliest place any parser could take it (so "<!-->"
+        # ends there); -1 means it is never closed, and the parser refuses the file there.
+        if keyword.startswith(b"--"):
+            index = _skip_to(data, b"-->", index + 2)
+        elif keyword.startswith(b"[CDATA["):
+            index = _skip_to(data, b"]]>", index + 2)
+        else:
+            index += 2
+        if index >= 0:
+            index = data.find(b"<!", index)
+
+
+def _skip_to(data: bytes, end: bytes, index: int) -> int:
+    """The index just after the next ``end``, or -1."""
+    found = data.find(end, index)
+    return found if found < 0 else found + len(end)
 
 
 def _refuse_rdf_1_2(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
@@ -483,9 +504,16 @@ def _inline_contexts(node: Any) -> Any:
 
 
 def _context(value: Any) -> Any:
-    """One ``@context`` value: inline dicts pass, the project IRI is replaced, others refused."""
+    """One ``@context`` value: inline dicts pass, the project IRI is replaced, others refused.
+
+    A ``null`` (which clears the active context) is followed by the ``@vocab`` for undefined
+    terms again, so that they stay visible below it.
+    """
+    if value is None:
+        return [None, _UNDEFINED_TERM_VOCAB]
     if isinstance(value, list):
-        return [_context(item) for item in value]
+        items = [_context(item) for item in value]
+        return [part for item in items for part in (item if isinstance(item, list) else [item])]
     if isinstance(value, str):
         if value == PROJECT_CONTEXT:
             return _project_context()
@@ -498,7 +526,7 @@ def _context(value: Any) -> Any:
         if imported == PROJECT_CONTEXT:
             return {**_project_context(), **value}
         raise _refused("@import", imported)
-    return value  # null, or a value pyoxigraph reports as invalid
+    return value  # pyoxigraph reports it as invalid
 
 
 def _refused(keyword: str, value: Any) -> _JsonProblem:
@@ -521,7 +549,7 @@ def _refused(keyword: str, value: Any) -> _JsonProblem:
 
 def _with_undefined_term_vocab(document: Any) -> Any:
     """Put a ``@vocab`` for undefined terms in front of the document's own context."""
-    first = {"@vocab": _UNDEFINED_TERM}
+    first = _UNDEFINED_TERM_VOCAB
     if isinstance(document, list):
         return {"@context": first, "@graph": document}
     if not isinstance(document, dict):

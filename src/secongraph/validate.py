@@ -1,0 +1,152 @@
+"""SHACL validation (pyshacl) of RDF files against the secongraph shapes, as readable findings.
+
+The data is validated together with the ontology and its vocabularies, so that class targets and
+``sh:class`` follow ``rdfs:subClassOf`` without RDFS inference. Non-conformance is a result, not an
+exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import RDF, RDFS, SH, SKOS, Graph, Literal, Node, URIRef
+
+from .errors import ShapesError
+from .namespaces import bind_prefixes
+from .paths import ontology_files, shapes_file
+from .sources import load_graph
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result: where it is, what it is about and what is wrong."""
+
+    file: str
+    line: int | None
+    focus: str
+    label: str | None
+    path: str | None
+    message: str
+    severity: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        focus = f"{self.focus} ({self.label})" if self.label else self.focus
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}: {focus}:{path} {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate`: whether the data conforms, and every finding."""
+
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+    results_graph: Graph | None = None
+
+
+def validate(files: Iterable[Path], *, shapes: Path | None = None) -> ValidationReport:
+    """Validate the RDF ``files`` (with the ontology and vocabularies) against the SHACL shapes.
+
+    Parameters
+    ----------
+    files
+        Data files; each finding names the file whose triples describe its focus node.
+    shapes
+        A SHACL shapes file; the default is secongraph's own ``ontology/shapes.ttl``.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    SourceError
+        If a data file cannot be read or parsed.
+    ShapesError
+        If the shapes cannot be loaded or used.
+    """
+    data = bind_prefixes(Graph())
+    origin: dict[Node, Path] = {}
+    for path in ontology_files():
+        data += load_graph(path)
+    for path in dict.fromkeys(Path(f) for f in files):
+        graph = load_graph(path)
+        for subject in graph.subjects(unique=True):
+            origin.setdefault(subject, path)
+        data += graph
+    shapes_graph = _load_shapes(shapes or shapes_file())
+    try:
+        conforms, results, _ = pyshacl.validate(
+            data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
+        )
+    except ReportableRuntimeError as error:
+        raise ShapesError(f"{shapes or shapes_file()}: {error.message}") from error
+    assert isinstance(results, Graph)
+    findings = sorted(
+        (_finding(results, result, data, origin) for result in results.subjects(RDF.type, SH.ValidationResult)),
+        key=lambda f: (f.file, f.line or 0, f.focus, f.path or "", f.message),
+    )
+    return ValidationReport(bool(conforms), findings, results)
+
+
+def _load_shapes(path: Path) -> Graph:
+    try:
+        return load_graph(path)
+    except Exception as error:  # a SourceError names the file already
+        raise ShapesError(str(error)) from error
+
+
+def _finding(results: Graph, result: Node, data: Graph, origin: dict[Node, Path]) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    message = results.value(result, SH.resultMessage)
+    severity = results.value(result, SH.resultSeverity)
+    source = origin.get(focus) if focus is not None else None
+    return Finding(
+        file=str(source) if source else "(ontology)",
+        line=_line_of(source, focus) if source else None,
+        focus=_short(data, focus),
+        label=_label(data, focus),
+        path=_short(data, path) if path is not None else None,
+        message=str(message) if message is not None else "does not conform",
+        severity=_short(data, severity) if severity is not None else "sh:Violation",
+    )
+
+
+def _short(graph: Graph, node: Node | None) -> str:
+    if isinstance(node, URIRef):
+        return node.n3(graph.namespace_manager)
+    return str(node)
+
+
+def _label(graph: Graph, node: Node | None) -> str | None:
+    labels = [
+        label
+        for predicate in (RDFS.label, SKOS.prefLabel)
+        for label in graph.objects(node, predicate)
+        if isinstance(label, Literal)
+    ]
+    english = [label for label in labels if label.language == "en"]
+    chosen = english or labels
+    return str(chosen[0]) if chosen else None
+
+
+def _line_of(path: Path, node: Node | None) -> int | None:
+    """The first line of ``path`` that starts a description of ``node`` (its IRI or local name)."""
+    if not isinstance(node, URIRef):
+        return None
+    local = re.split(r"[/#:]", str(node))[-1]
+    if not local:
+        return None
+    pattern = re.compile(rf"^\s*(<{re.escape(str(node))}>|[\w-]*:{re.escape(local)})(\s|$)")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, text in enumerate(lines, 1) if pattern.match(text)), None)
