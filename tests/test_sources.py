@@ -358,6 +358,17 @@ def test_json_ld_undefined_term_is_refused() -> None:
     )
 
 
+def test_json_ld_undefined_term_under_a_null_context_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "null.jsonld"
+    document = {
+        "@context": PROJECT_CONTEXT,
+        "@id": "sgid:organisation/a",
+        "sg:hasUnit": {"@context": None, "@id": "https://e.org/unit", "name": "Unit"},
+    }
+    path.write_text(json.dumps(document, indent=1))
+    assert message_of(path).message.startswith(f'{path}:7:3: term "name" is not defined')
+
+
 def test_json_ld_iri_with_space_is_refused() -> None:
     path = DATA / "iri-with-space.jsonld"
     assert message_of(path).message == (

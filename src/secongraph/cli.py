@@ -121,7 +121,9 @@ def _load(data_dir: Path) -> Store:
     with _progress(total, "Loading") as advance:
         store = build_store(data_dir, progress=advance)
     loaded = len(store.files)
-    click.echo(f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True)
+    click.echo(
+        f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True
+    )
     return store
 
 
@@ -135,7 +137,9 @@ def _print_statistics(stats: Statistics) -> None:
     click.echo(f"Triples: {stats.triples:,}")
     _print_table("Named graphs", ["graph", "triples"], stats.graphs)
     _print_table("Instances by class", ["class", "instances"], stats.classes)
-    _print_table("Organisations by country", ["country", "organisations"], stats.organisations_by_country)
+    _print_table(
+        "Organisations by country", ["country", "organisations"], stats.organisations_by_country
+    )
     _print_table("Events by year", ["year", "events"], stats.events_by_year)
 
 

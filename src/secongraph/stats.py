@@ -68,7 +68,9 @@ def _rows(store: Store, query: str) -> list[tuple[str, int]]:
 
 
 def _class_labels(store: Store) -> dict[str, str]:
-    query = "SELECT ?c ?label WHERE { ?c a owl:Class ; rdfs:label ?label FILTER(lang(?label) = 'en') }"
+    query = (
+        "SELECT ?c ?label WHERE { ?c a owl:Class ; rdfs:label ?label FILTER(lang(?label) = 'en') }"
+    )
     solutions = store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     return {s["c"].value: s["label"].value for s in solutions if s["c"] and s["label"]}

@@ -145,7 +145,9 @@ class Store:
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         with atomic_output(path) as tmp:
             if fmt.supports_datasets:
-                self.oxigraph.dump(tmp, fmt, prefixes=prefixes if fmt == ox.RdfFormat.TRIG else None)
+                self.oxigraph.dump(
+                    tmp, fmt, prefixes=prefixes if fmt == ox.RdfFormat.TRIG else None
+                )
             else:
                 triples = {q.triple for q in self.oxigraph}
                 ox.serialize(sorted(triples, key=str), tmp, fmt, prefixes=prefixes)

@@ -89,7 +89,10 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
         raise ShapesError(f"{shapes or shapes_file()}: {error.message}") from error
     assert isinstance(results, Graph)
     findings = sorted(
-        (_finding(results, result, data, origin) for result in results.subjects(RDF.type, SH.ValidationResult)),
+        (
+            _finding(results, result, data, origin)
+            for result in results.subjects(RDF.type, SH.ValidationResult)
+        ),
         key=lambda f: (f.file, f.line or 0, f.focus, f.path or "", f.message),
     )
     return ValidationReport(bool(conforms), findings, results)
