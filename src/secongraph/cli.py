@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 the data does not conform; 2 usage error; 3 any other s
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,7 +130,7 @@ def _load(data_dir: Path) -> Store:
 
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[Path], None]]:
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield lambda _path: bar.update(1)
 
 

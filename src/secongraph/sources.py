@@ -473,11 +473,13 @@ def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Qua
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
+    """A JSON object as a dict; ``json`` would keep only the last of two equal keys."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
             raise _JsonProblem(f"duplicate key {json.dumps(key)} in a JSON object")
-    return dict(pairs)
+        obj[key] = value
+    return obj
 
 
 def _no_constant(name: str) -> Any:
@@ -492,7 +494,11 @@ def _project_context() -> Any:
 
 
 def _inline_contexts(node: Any) -> Any:
-    """``node`` with every ``@context`` checked and the project context put inline."""
+    """``node`` with every ``@context`` checked and the project context put inline.
+
+    The walk does not tell JSON literals (``"@type": "@json"``) from nodes, so a ``@context`` key
+    inside one is checked too: a false refusal, never a missed one.
+    """
     if isinstance(node, list):
         return [_inline_contexts(item) for item in node]
     if isinstance(node, dict):
