@@ -13,6 +13,7 @@ demo: install
 	$(BIN)/secongraph build --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph validate --data $(DATA)
 	$(BIN)/secongraph stats --data $(DATA)
+	$(BIN)/secongraph docs --output $(OUT)/ontology.html
 
 test: install-test
 	$(BIN)/ruff check src tests
@@ -23,7 +24,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --editable .
+	$(BIN)/python -m pip install --quiet --editable . --group docs
 
 # Test tools (pytest, the oxigraph server, Playwright without its own browser) and Debian's Chromium.
 install-test: install browser

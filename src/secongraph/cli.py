@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import SecongraphError
+from .ontology_docs import write_ontology_docs
 from .paths import ontology_files
 from .stats import Statistics, statistics
 from .store import Store, build_store, data_files
@@ -103,6 +104,21 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
         click.echo(f"{len(report.findings)} finding(s): the data does not conform.", err=True)
         raise SystemExit(1)
     click.echo(f"{len(files)} file(s) conform to the SECON shapes.", err=True)
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/ontology.html"), show_default=True, help="The HTML file to write.",
+)  # fmt: skip
+def docs(output: Path) -> None:
+    """Write the ontology's HTML documentation (pyLODE), a self-contained page.
+
+    \b
+    Example:
+        secongraph docs -o out/ontology.html
+    """
+    click.echo(f"Wrote {write_ontology_docs(output)}", err=True)
 
 
 @cli.command()
