@@ -13,6 +13,7 @@ demo: install
 	$(BIN)/secongraph build --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph validate --data $(DATA)
 	$(BIN)/secongraph stats --data $(DATA)
+	$(BIN)/secongraph export --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph docs --output $(OUT)/ontology.html
 
 test: install-test

@@ -16,6 +16,9 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import SecongraphError
+from .export import ExportFormat, describe_dataset
+from .export import export as export_graph
+from .files import write_atomically
 from .ontology_docs import write_ontology_docs
 from .paths import ontology_files
 from .stats import Statistics, statistics
@@ -119,6 +122,33 @@ def docs(output: Path) -> None:
         secongraph docs -o out/ontology.html
     """
     click.echo(f"Wrote {write_ontology_docs(output)}", err=True)
+
+
+@cli.command()
+@data_option
+@out_option
+@click.option(
+    "-f", "--format", "formats", multiple=True, show_default=True,
+    type=click.Choice([f.extension for f in ExportFormat]), default=[f.extension for f in ExportFormat],
+    help="Format to write (repeatable); all of them by default.",
+)  # fmt: skip
+def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Export the SECON graph for research, with a DCAT/VoID description of the dataset.
+
+    Writes OUT/secon.EXT for each format (TriG, N-Quads and JSON-LD keep one named graph per
+    source) and OUT/secon-dataset.ttl describing the dataset and its files.
+
+    \b
+    Example:
+        secongraph export --format ttl --format jsonld --out out
+    """
+    store = _load(data_dir)
+    written = []
+    for fmt in map(ExportFormat.from_name, formats):
+        written.append((export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt), fmt))
+        click.echo(f"Wrote {written[-1][0]}", err=True)
+    description = describe_dataset(store, written).serialize(format="turtle", encoding="utf-8")
+    click.echo(f"Wrote {write_atomically(out_dir / 'secon-dataset.ttl', description)}", err=True)
 
 
 @cli.command()

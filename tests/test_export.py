@@ -1,0 +1,71 @@
+"""Exports: every format reads back to the same graph; the dataset description counts what is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import DCAT, VOID, Graph, Literal, URIRef
+
+from secongraph.cli import cli
+from secongraph.export import DATASET, ExportFormat, describe_dataset, export
+from secongraph.sources import read_quads
+from secongraph.store import Store
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat), ids=lambda f: f.extension)
+def test_each_format_reads_back_to_the_same_graph(
+    fmt: ExportFormat, secon_store: Store, tmp_path: Path
+) -> None:
+    path = export(secon_store, tmp_path / f"secon.{fmt.extension}", fmt=fmt)
+    read = read_quads(path)
+    if fmt.rdf_format.supports_datasets:
+        assert set(read) == set(secon_store.quads())
+    else:
+        assert {q.triple for q in read} == {q.triple for q in secon_store.quads()}
+
+
+def test_json_ld_is_compacted_with_the_project_context(secon_store: Store, tmp_path: Path) -> None:
+    text = export(secon_store, tmp_path / "secon.jsonld", fmt=ExportFormat.JSONLD).read_text()
+    assert '"sg": "https://w3id.org/secongraph/ontology#"' in text
+    assert '"sg:startDate"' in text
+
+
+def test_the_description_counts_triples_and_names_every_source(
+    secon_store: Store, tmp_path: Path
+) -> None:
+    turtle = export(secon_store, tmp_path / "secon.ttl", fmt=ExportFormat.TURTLE)
+    description = describe_dataset(secon_store, [(turtle, ExportFormat.TURTLE)])
+    triples = {q.triple for q in secon_store.quads()}
+    assert description.value(DATASET, VOID.triples) == Literal(len(triples))
+    subsets = set(description.objects(DATASET, VOID.subset))
+    assert subsets == {URIRef(f.graph) for f in secon_store.files}
+    distribution = description.value(DATASET, DCAT.distribution)
+    assert int(description.value(distribution, DCAT.byteSize)) == turtle.stat().st_size
+    sources = {
+        str(s) for s in description.objects(DATASET, URIRef("http://purl.org/dc/terms/source"))
+    }
+    derived = {
+        q.object.value
+        for q in secon_store.quads()
+        if q.predicate == ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+        and isinstance(q.subject, ox.NamedNode)
+        and q.subject.value.startswith("https://w3id.org/secongraph/graph/")
+    }
+    assert sources == derived
+
+
+def test_export_command_writes_the_chosen_formats_and_the_description(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    args = ["export", "--data", str(data_dir), "--out", str(tmp_path), "-f", "jsonld", "-f", "nt"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "secon-dataset.ttl",
+        "secon.jsonld",
+        "secon.nt",
+    ]
+    assert len(Graph().parse(tmp_path / "secon-dataset.ttl")) > 20
