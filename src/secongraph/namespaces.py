@@ -16,25 +16,18 @@ CV = Namespace("http://data.europa.eu/m8g/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 
+_STANDARD = {
+    "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS,
+    "dcat": DCAT, "void": VOID, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH,
+}  # fmt: skip
+
 PREFIXES: dict[str, Namespace] = {
     "sg": SG,
     "sgid": ID,
     "sggraph": GRAPH,
     "sgvocab": VOCAB,
     "sgshape": SHAPES,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "dcat": Namespace(str(DCAT)),
-    "void": Namespace(str(VOID)),
-    "prov": Namespace(str(PROV)),
-    "org": Namespace(str(ORG)),
-    "foaf": Namespace(str(FOAF)),
-    "schema": Namespace(str(SCHEMA)),
-    "sh": Namespace(str(SH)),
+    **{prefix: Namespace(str(namespace)) for prefix, namespace in _STANDARD.items()},
     "cv": CV,
     "locn": LOCN,
     "nuts": NUTS,
