@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib
 
-from secongraph.store import Store, build_store
+from secongraph.paths import ontology_files
+from secongraph.store import Store, build_store, data_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,3 +30,94 @@ def data_dir() -> Path:
 def secon_store(data_dir: Path) -> Store:
     """The SECON graph built from data/ in the embedded store (shared: do not modify it)."""
     return build_store(data_dir)
+
+
+@pytest.fixture(scope="session")
+def secon_rdflib_store(data_dir: Path) -> Store:
+    """The SECON graph with the rdflib engine answering queries (shared: do not modify it)."""
+    return build_store(data_dir, engine="rdflib")
+
+
+@pytest.fixture(scope="session")
+def secon_graph(data_dir: Path) -> rdflib.Graph:
+    """Every triple of data/ and the ontology, parsed by rdflib's own Turtle parser.
+
+    Tests derive expected answers from it by walking triples in Python, independently of the
+    SPARQL queries and of the pyoxigraph parser that builds the store.
+    """
+    graph = rdflib.Graph()
+    for path in [*ontology_files(), *data_files(data_dir)]:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server() -> Iterator[str]:
+    """A real, in-memory ``oxigraph serve`` on 127.0.0.1 (a free port); yields its base URL.
+
+    Queries go to ``{url}/query``, Graph Store pushes to ``{url}/store``. The server queries
+    the union of its named graphs, as the embedded store does. Stopped at the end of the session.
+    """
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        found = shutil.which("oxigraph")
+        if found is None:
+            pytest.fail("the oxigraph server is not installed: run make test (PyPI: oxigraph)")
+        binary = Path(found)
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(process, url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            error = process.stderr.read().decode() if process.stderr else ""
+            pytest.fail(f"oxigraph serve exited with {process.returncode}: {error}")
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"oxigraph serve did not answer at {url}")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for the session, driven by Playwright (never its own build).
+
+    Skipped where Chromium is not installed (``make test`` installs it).
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -15,14 +15,18 @@ import click
 import pyoxigraph as ox
 
 from . import __version__
+from .endpoint import DEFAULT_TIMEOUT, Endpoint
+from .endpoint import push as push_graphs
 from .errors import SecongraphError
 from .export import ExportFormat, describe_dataset
 from .export import export as export_graph
 from .files import write_atomically
 from .ontology_docs import write_ontology_docs
 from .paths import ontology_files
+from .queries import check, load_queries, parse_params, resolve_query, run_query
+from .results import FORMATS
 from .stats import Statistics, statistics
-from .store import Store, build_store, data_files
+from .store import ENGINES, Engine, Store, build_store, data_files
 from .tables import render_table
 from .validate import validate as validate_files
 
@@ -163,10 +167,312 @@ def stats(data_dir: Path) -> None:
     _print_statistics(statistics(_load(data_dir)))
 
 
-def _load(data_dir: Path) -> Store:
+# --- network (issue 4): collaboration networks, their metrics and exports --------------------
+
+PROJECTIONS = ("co-participation", "organisation-event", "region", "partnership")
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+
+
+def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The network filters: ``--country``, ``--region``, ``--type``, ``--since``, ``--until``,
+    ``--event``."""
+    options = [
+        click.option("--country", help="Organisations in this country (ISO code, such as BG)."),
+        click.option("--region", help="Organisations in this NUTS region or below it (BG42)."),
+        click.option("--type", "org_type", help="Organisations of this class (Municipality)."),
+        click.option("--since", help="Events and projects from this date on (YYYY-MM-DD)."),
+        click.option("--until", help="Events and projects up to this date (YYYY-MM-DD)."),
+        click.option("--event", help="This event and its days and visits (IRI or slug)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@cli.group()
+def network() -> None:
+    """Collaboration networks: who works with whom, who bridges regions and sectors."""
+
+
+@network.command("stats")
+@data_option
+@filter_options
+@click.option("--top", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Brokers listed per region and per type.")  # fmt: skip
+def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
+    """Print the top brokers (betweenness) of the co-participation network per region and type.
+
+    \b
+    Example:
+        secongraph network stats --top 3
+        secongraph network stats --country BG --since 2023-01-01
+    """
+    from .network import co_participation, compute_metrics
+
+    graph = compute_metrics(co_participation(_load(data_dir), **filters))
+    communities = len({community for _, community in graph.nodes(data="community")})
+    click.echo(
+        f"Co-participation network: {graph.number_of_nodes()} organisations, "
+        f"{graph.number_of_edges()} ties; communities: {communities}"
+    )
+    _print_brokers("Top brokers per NUTS 2 region", "region", graph, ("nuts2", "country_code"), top)
+    _print_brokers("Top brokers per organisation type", "type", graph, ("type",), top)
+
+
+@network.command("export")
+@data_option
+@filter_options
+@click.option("--projection", type=click.Choice(PROJECTIONS), default=PROJECTIONS[0],
+              show_default=True, help="Which network to export.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default="graphml",
+              show_default=True, help="GraphML or GEXF for Gephi, CSV edge list for spreadsheets.")  # fmt: skip
+@click.option("--level", type=click.IntRange(0, 3), help="NUTS level of --projection region (default: countries).")  # fmt: skip
+@click.option("--project", help="Project of --projection partnership (IRI or slug; default: secon).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: out/network-PROJECTION.FORMAT).")  # fmt: skip
+def network_export(
+    data_dir: Path, projection: str, fmt: str, level: int | None, project: str | None,
+    output: Path | None, **filters: Any,
+) -> None:  # fmt: skip
+    """Export a network with its metrics and every tie, for Gephi or a spreadsheet.
+
+    \b
+    Example:
+        secongraph network export --format gexf -o out/secon.gexf
+        secongraph network export --projection region --level 2 --format csv -o out/regions.csv
+    """
+    from .network import build_projection, compute_metrics, export_network
+
+    store = _load(data_dir)
+    graph = compute_metrics(
+        build_projection(store, projection, level=level, project=project, **filters)
+    )
+    path = export_network(graph, output or Path("out") / f"network-{projection}.{fmt}", fmt=fmt)
+    click.echo(f"Wrote {path} ({len(graph)} nodes, {graph.number_of_edges()} ties).", err=True)
+
+
+def _print_brokers(title: str, column: str, graph: Any, by: tuple[str, ...], top: int) -> None:
+    from .network import top_brokers
+
+    rows = [
+        [b.group, str(b.rank), b.label, f"{b.betweenness:.3f}", str(b.degree)]
+        for b in top_brokers(graph, by=by, top=top)
+    ]
+    click.echo(f"\n{title}")
+    click.echo(render_table([column, "rank", "organisation", "betweenness", "degree"], rows))
+
+
+# --- map (issue 4): interactive collaboration maps, one offline HTML file each -----------------
+# The same names as secongraph.maps.MAP_KINDS, COLOR_BY and METRICS (imported lazily: pyvis is slow
+# to import); tests/test_maps.py checks they agree.
+MAP_KINDS = ("co-participation", "organisation-event", "region", "partnership", "geographic")
+COLOR_BY = ("type", "country", "community")
+SIZE_BY = ("degree", "weighted_degree", "betweenness", "eigenvector")
+
+
+@cli.command("map")
+@click.argument("kind", type=click.Choice(MAP_KINDS), metavar="KIND")
+@data_option
+@filter_options
+@click.option("--color-by", type=click.Choice(COLOR_BY), help="Colour nodes by (default: per KIND).")  # fmt: skip
+@click.option("--size-by", type=click.Choice(SIZE_BY), help="Size nodes by (default: per KIND).")
+@click.option("--level", type=click.IntRange(0, 3), help="NUTS level of the region map (default: countries).")  # fmt: skip
+@click.option("--project", help="Project of the partnership map (IRI or slug; default: secon).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default: out/map-KIND.html).")  # fmt: skip
+def map_command(kind: str, data_dir: Path, output: Path | None, **options: Any) -> None:
+    """Draw a collaboration map: one interactive HTML file that works offline.
+
+    KIND is co-participation, organisation-event, region, partnership or geographic (the
+    co-participation network placed on a map of NUTS regions).
+
+    \b
+    Example:
+        secongraph map co-participation -o out/co-participation.html
+        secongraph map geographic --country BG --color-by community
+    """
+    from .maps import project_map
+    from .reference import NUTS_FOLDER
+
+    path = output or Path("out") / f"map-{kind}.html"
+    project_map(_load(data_dir), kind, path, reference_dir=data_dir / NUTS_FOLDER, **options)
+    click.echo(f"Wrote {path}", err=True)
+
+
+@cli.command("maps")
+@data_option
+@out_option
+def maps_command(data_dir: Path, out_dir: Path) -> None:
+    """Write every standard collaboration map of SECON into OUT (map-KIND.html).
+
+    \b
+    Example:
+        secongraph maps --out out
+    """
+    from .maps import write_maps
+    from .reference import NUTS_FOLDER
+
+    for path in write_maps(_load(data_dir), out_dir, reference_dir=data_dir / NUTS_FOLDER):
+        click.echo(f"Wrote {path}", err=True)
+
+
+@cli.group()
+def query() -> None:
+    """Ask the SECON graph its questions: the named SPARQL queries of queries/*.rq.
+
+    \b
+    Example:
+        secongraph query list
+        secongraph query run partners-by-country -p country=GR
+    """
+
+
+def queries_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--queries DIR``: a folder of ``.rq`` files, default the library shipped with secongraph."""
+    return click.option(
+        "--queries", "queries_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None, help="Folder of .rq queries  [default: the library shipped with secongraph]",
+    )(function)  # fmt: skip
+
+
+def timeout_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--timeout SECONDS``: how long to wait for a remote endpoint."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+        help="Seconds to wait for each answer of the endpoint.",
+    )(function)  # fmt: skip
+
+
+@query.command("list")
+@queries_option
+def query_list(queries_dir: Path | None) -> None:
+    """List the questions: name, summary, and parameters with defaults and allowed values.
+
+    \b
+    Example:
+        secongraph query list
+        secongraph query list --queries my-queries/
+    """
+    for named in load_queries(queries_dir).values():
+        click.echo(f"{named.name}: {named.summary}")
+        for parameter in named.parameters:
+            click.echo(f"    -p {parameter.describe()}")
+
+
+@query.command("show")
+@click.argument("name")
+@queries_option
+def query_show(name: str, queries_dir: Path | None) -> None:
+    """Show a question: its file, parameters and SPARQL text with the #+ decorators.
+
+    \b
+    Example:
+        secongraph query show event-participants
+    """
+    named = resolve_query(name, folder=queries_dir)
+    click.echo(f"# {named.path}")
+    for parameter in named.parameters:
+        click.echo(f"# -p {parameter.describe()}")
+    click.echo(named.sparql, nl=not named.sparql.endswith("\n"))
+
+
+@query.command("run")
+@click.argument("name", required=False)
+@click.option(
+    "--file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Run the query in this .rq file instead of a named one.",
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value; repeat for several.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table, W3C SPARQL results csv/tsv/json, or Markdown.",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Label languages, best first, comma-separated (e.g. de,en).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="oxigraph",
+    show_default=True,
+    help="The embedded engine that answers.",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let the embedded engines run FROM, FROM NAMED and SERVICE.",
+)
+@timeout_option
+@queries_option
+@data_option
+def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
+              engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
+              queries_dir: Path | None, data_dir: Path) -> None:  # fmt: skip
+    """Run a question (or an ad-hoc query with --file) and print its rows.
+
+    \b
+    Example:
+        secongraph query run events-in-date-range -p from=2024-01-01 -p to=2024-12-31
+        secongraph query run partners-by-country --lang de,en --format csv
+        secongraph query run --file my-question.rq --engine rdflib
+        secongraph query run timeline --endpoint http://127.0.0.1:7878/query
+    """
+    named = resolve_query(name, file=file, folder=queries_dir)
+    values = parse_params(params)
+    check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
+    target = Endpoint(endpoint, timeout=timeout) if endpoint else _load(data_dir, engine=engine)
+    result = run_query(target, named, values, lang=lang.split(","), allow_remote=allow_remote)
+    click.echo(result.serialize(fmt), nl=False)
+    click.echo(f"{len(result)} row(s).", err=True)
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.",
+)
+@timeout_option
+@data_option
+def push(endpoint: str, timeout: float, data_dir: Path) -> None:
+    """Load the built graph into a triple store: one named graph per source, each replaced whole.
+
+    Each graph is sent with one HTTP PUT (SPARQL 1.1 Graph Store Protocol), which replaces it on
+    the server in one step, so a failed push never leaves half a graph.
+
+    \b
+    Example:
+        oxigraph serve --location store --union-default-graph &
+        secongraph push --endpoint http://127.0.0.1:7878/store
+        secongraph query run timeline --endpoint http://127.0.0.1:7878/query
+    """
+    pushed = push_graphs(_load(data_dir), endpoint, timeout=timeout)
+    triples = sum(count for _, count in pushed)
+    click.echo(f"Pushed {len(pushed)} named graphs ({triples:,} triples) to {endpoint}.", err=True)
+
+
+def _load(data_dir: Path, *, engine: Engine = "oxigraph") -> Store:
     total = len(ontology_files()) + len(data_files(data_dir))
     with _progress(total, "Loading") as advance:
-        store = build_store(data_dir, progress=advance)
+        store = build_store(data_dir, progress=advance, engine=engine)
     loaded = len(store.files)
     click.echo(
         f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True

@@ -10,10 +10,11 @@ import argparse
 import gettext
 import json
 import logging
+from collections.abc import Iterable
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pycountry
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
@@ -309,6 +310,83 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("error: %s", exc)
         return exc.exit_code
     return 0
+
+
+def nuts_outlines(
+    reference_dir: Path, codes: Iterable[str], *, countries: bool = True
+) -> dict[str, Any]:
+    """Read the 1:60M outlines of the NUTS regions ``codes`` as a GeoJSON FeatureCollection.
+
+    Each code is read from the file of its level (``nutsrg_60M_{len(code) - 2}.json``).
+
+    Parameters
+    ----------
+    reference_dir
+        The folder holding ``nutsrg_60M_0.json`` … ``nutsrg_60M_3.json`` from eurostat/Nuts2json.
+    codes
+        NUTS 2021 codes of any level (``BG``, ``EL65``, ``BG422``).
+    countries
+        Also return every country (NUTS level 0) of the file, as context for a map.
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", "features": [...], "attribution": ...}``, features sorted
+        by code; each has the properties ``id``, ``na`` (name) and ``role``: ``"region"`` for
+        the codes asked for, ``"context"`` for the countries added.
+
+    Raises
+    ------
+    SourceError
+        A reference file is missing or malformed, or a code is not in it.
+
+    Examples
+    --------
+    >>> folder = Path(__file__).resolve().parents[2] / "data" / NUTS_FOLDER
+    >>> outlines = nuts_outlines(folder, ["BG422"], countries=False)
+    >>> [feature["properties"]["na"] for feature in outlines["features"]]
+    ['Haskovo']
+    """
+    wanted = {code for code in codes if code}
+    levels = {len(code) - 2 for code in wanted} | ({0} if countries else set())
+    features: dict[str, dict[str, Any]] = {}
+    for level in sorted(levels):
+        path = reference_dir / f"nutsrg_60M_{level}.json"
+        try:
+            with path.open(encoding="utf-8") as file:
+                collection = json.load(file)
+            for feature in collection["features"]:
+                code = feature["properties"]["id"]
+                if code in wanted or (countries and level == 0):
+                    role = "region" if code in wanted else "context"
+                    properties = {"id": code, "na": feature["properties"]["na"], "role": role}
+                    geometry = feature["geometry"]
+                    features[code] = {
+                        "type": "Feature",
+                        "properties": properties,
+                        "geometry": geometry,
+                    }
+        except OSError as exc:
+            raise SourceError(
+                f"{path}: cannot read the NUTS outlines ({exc.strerror}).",
+                hint="Restore it from eurostat/Nuts2json at the commit listed in SOURCE.md.",
+            ) from exc
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise SourceError(
+                f"{path}: not a Nuts2json region file ({exc}).",
+                hint="Restore the file unchanged from the commit listed in SOURCE.md.",
+            ) from exc
+    missing = sorted(wanted - features.keys())
+    if missing:
+        raise SourceError(
+            f"{reference_dir}: no NUTS 2021 outline for {', '.join(missing)}.",
+            hint="Check the codes against NUTS 2021 (levels 0 to 3).",
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": [features[code] for code in sorted(features)],
+        "attribution": NUTS_CREDIT,
+    }
 
 
 if __name__ == "__main__":

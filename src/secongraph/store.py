@@ -1,24 +1,37 @@
-"""The SECON graph in an embedded store: load files into named graphs, count, dump.
+"""The SECON graph in an embedded store: load files into named graphs, count, dump, query.
 
-Oxigraph (``pyoxigraph``) is the engine: one named graph per source file, the graph name taken
-from the file name (``data/kick-off-meeting-report.ttl`` → ``…/graph/kick-off-meeting-report``).
+One named graph per source file, the graph name taken from the file name
+(``data/kick-off-meeting-report.ttl`` → ``…/graph/kick-off-meeting-report``). Two engines answer
+SPARQL queries: Oxigraph (``pyoxigraph``, used natively, the default) and rdflib's in-memory
+``Dataset`` (``engine="rdflib"``, the pure-Python path). Both query the union of the named graphs
+as their default graph, and both give the same rows for the same query. Oxigraph always holds the
+data (statistics and dumps read it); the rdflib engine keeps a second copy to query.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
+from rdflib import Dataset
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
 
-from .errors import SourceError
+from .errors import ParameterError, QueryError, SourceError
 from .files import atomic_output
 from .namespaces import GRAPH, PREFIXES
 from .paths import ontology_files
-from .sources import FORMATS, read_quads
+from .results import QueryResult, from_oxigraph, normalise
+from .sandbox import SandboxViolation, bind_values, check_query, no_io, sparql_term
+from .sources import FORMATS, read_quads, to_rdflib
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +40,10 @@ SKIPPED_FOLDERS = frozenset({"templates", "reference"})
 """Folders of ``data/`` that hold no RDF to load: CSV templates and raw reference lists."""
 
 Progress = Callable[[Path], None]
+Engine = Literal["oxigraph", "rdflib"]
+ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
+_NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,17 @@ def data_files(data_dir: Path) -> list[Path]:
 
 
 class Store:
-    """The SECON graph in an in-memory Oxigraph store, one named graph per loaded file.
+    """The SECON graph in an in-memory store, one named graph per loaded file.
+
+    Parameters
+    ----------
+    engine
+        ``"oxigraph"`` (the default) or ``"rdflib"``: which engine answers :meth:`select`.
+
+    Raises
+    ------
+    ParameterError
+        If ``engine`` is not one of :data:`ENGINES`.
 
     Examples
     --------
@@ -95,8 +122,12 @@ class Store:
     0
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, engine: Engine = "oxigraph") -> None:
+        if engine not in ENGINES:
+            raise ParameterError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
+        self.engine: Engine = engine
         self.oxigraph = ox.Store()
+        self.rdflib: Dataset | None = Dataset(default_union=True) if engine == "rdflib" else None
         self.files: list[LoadedFile] = []
 
     def __len__(self) -> int:
@@ -113,10 +144,105 @@ class Store:
         graph = graph_name(path, ontology=ontology)
         quads = read_quads(path, graph=ox.NamedNode(graph))
         self.oxigraph.extend(quads)
+        if self.rdflib is not None:
+            for converted in to_rdflib(quads).graphs():
+                if len(converted):
+                    target = self.rdflib.graph(converted.identifier)
+                    target += converted
         loaded = LoadedFile(path, graph, len(quads), ontology)
         self.files.append(loaded)
         logger.info("loaded %s into <%s> (%d triples)", path, graph, len(quads))
         return loaded
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        allow_remote: bool = False,
+        origin: str = "query",
+    ) -> QueryResult:
+        """Run a SELECT query on the union of the named graphs, with ``bindings`` as RDF terms.
+
+        Parameters
+        ----------
+        sparql
+            The query; the secongraph prefixes are predeclared.
+        bindings
+            Variable name (without ``?``) → RDF term. rdflib gets them as ``initBindings``;
+            Oxigraph as a ``VALUES`` block of checked terms (see :func:`sandbox.bind_values`).
+        allow_remote
+            Allow ``FROM``, ``FROM NAMED`` and ``SERVICE``; refused by default.
+        origin
+            Names the query in messages.
+
+        Raises
+        ------
+        QueryError
+            If the query is refused (see :func:`sandbox.check_query`), or fails in the engine, or
+            tries to reach a socket or a file while rdflib evaluates it.
+        ParameterError
+            If a binding cannot be written as an RDF term.
+
+        Examples
+        --------
+        >>> Store().select("SELECT (1 AS ?one) WHERE {}").rows
+        [{'one': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
+        """
+        parsed = check_query(sparql, allow_remote=allow_remote, origin=origin)
+        if self.rdflib is None:
+            return self._select_oxigraph(sparql, bindings or {}, origin)
+        for term in (bindings or {}).values():
+            sparql_term(term)  # the same terms are refused as on Oxigraph and endpoints
+        with _RDFLIB_LOCK:
+            before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
+            rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
+            try:
+                return self._select_rdflib(parsed, bindings or {}, allow_remote, origin)
+            finally:
+                rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = before
+
+    def _select_oxigraph(
+        self, sparql: str, bindings: Mapping[str, Identifier], origin: str
+    ) -> QueryResult:
+        text = bind_values(sparql, bindings)
+        try:
+            solutions = self.oxigraph.query(
+                text, prefixes=_NS_PREFIXES, use_default_graph_as_union=True
+            )
+        except (SyntaxError, OSError, ValueError) as error:
+            raise QueryError(f"{origin}: {error}") from None
+        assert isinstance(solutions, ox.QuerySolutions)
+        return from_oxigraph(solutions)
+
+    def _select_rdflib(
+        self, parsed: Query, bindings: Mapping[str, Identifier], allow_remote: bool, origin: str
+    ) -> QueryResult:
+        assert self.rdflib is not None
+        with warnings.catch_warnings():
+            # rdflib's SPARQL engine calls its own deprecated Dataset methods once per pattern
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+            return self._evaluate_rdflib(parsed, bindings, allow_remote, origin)
+
+    def _evaluate_rdflib(
+        self, parsed: Query, bindings: Mapping[str, Identifier], allow_remote: bool, origin: str
+    ) -> QueryResult:
+        assert self.rdflib is not None
+        try:
+            if allow_remote:
+                answer = self.rdflib.query(parsed, initBindings=dict(bindings))
+                rows = list(answer)
+            else:
+                with no_io():
+                    answer = self.rdflib.query(parsed, initBindings=dict(bindings))
+                    rows = list(answer)
+        except SandboxViolation as error:
+            raise QueryError(f"{origin}: refused: {error}") from None
+        variables = [str(v) for v in answer.vars or []]
+        return QueryResult(
+            variables,
+            [{v: normalise(row[i]) for i, v in enumerate(variables)} for row in rows],  # type: ignore[index]
+        )
 
     def data_graphs(self) -> list[str]:
         """The named graphs that hold data (not the ontology or vocabularies)."""
@@ -154,7 +280,9 @@ class Store:
         return path
 
 
-def build_store(data_dir: Path, *, progress: Progress | None = None) -> Store:
+def build_store(
+    data_dir: Path, *, progress: Progress | None = None, engine: Engine = "oxigraph"
+) -> Store:
     """Load the ontology, its vocabularies and every RDF file under ``data_dir`` into a new store.
 
     Parameters
@@ -163,13 +291,17 @@ def build_store(data_dir: Path, *, progress: Progress | None = None) -> Store:
         The data folder (``./data``): its RDF files, ``templates/`` and ``reference/`` excepted.
     progress
         Called with each file's path after it is loaded.
+    engine
+        The engine that answers queries: ``"oxigraph"`` (default) or ``"rdflib"``.
 
     Raises
     ------
     SourceError
         If a file cannot be read or parsed, or two files would share a named graph.
+    ParameterError
+        If ``engine`` is unknown.
     """
-    store = Store()
+    store = Store(engine=engine)
     plan = [(path, True) for path in ontology_files()]
     plan += [(path, False) for path in data_files(data_dir)]
     for path, is_ontology in plan:

@@ -1,0 +1,778 @@
+"""Collaboration maps: a networkx graph → one self-contained, offline, interactive HTML file.
+
+pyvis builds the network (its node and edge lists and its vis-network options); the page is the
+project's own template, ``templates/map.html``, with vis-network's script and style inlined from
+the pyvis package, so the file opens offline and asks no other host for anything. Every
+data-derived string travels in one JSON blob that the page parses and shows as DOM text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+import pycountry
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from .errors import ParameterError, SecongraphError
+from .files import atomic_output
+from .network import build_projection, compute_metrics
+from .reference import NUTS_TO_ISO, iso_code, nuts_outlines
+from .store import Store
+
+logger = logging.getLogger(__name__)
+
+COLOR_BY = ("type", "country", "community")
+"""Node attributes a map can colour by."""
+
+METRICS: dict[str, str] = {
+    "degree": "number of ties (degree)",
+    "weighted_degree": "shared events and projects (weighted degree)",
+    "betweenness": "brokerage between others (betweenness)",
+    "eigenvector": "ties to well-connected partners (eigenvector)",
+}
+"""Metrics a map can size nodes by, with the words its legend uses."""
+
+SHAPES = {
+    "organisation": "dot", "event": "square", "group": "triangle",
+    "region": "hexagon", "country": "hexagon",
+}  # fmt: skip
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939",
+)  # fmt: skip
+OTHER_COLOR = "#9e9e9e"
+SIZE_RANGE = (10.0, 42.0)
+ALL_TIES_UP_TO = 3000
+"""Largest number of ties a map shows in full by default."""
+AUTO_TIES_PER_NODE = 5
+"""Ties per node a larger map shows by default (vis-network builds about 30,000 ties a second)."""
+NODE_SPACING = 110.0
+"""Pixels of drawing per node along each side of the force-directed layout."""
+GEO_WIDTH = 1400.0
+"""Pixels the located nodes span in the geographic view (so labels read at the first zoom)."""
+
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+@dataclass(frozen=True)
+class MapKind:
+    """A standard map: which projection, how it is coloured, sized and placed, its title."""
+
+    projection: str
+    color_by: str
+    size_by: str
+    geographic: bool
+    title: str
+
+
+MAP_KINDS: dict[str, MapKind] = {
+    "co-participation": MapKind(
+        "co-participation", "type", "betweenness", False,
+        "Who works with whom in SECON: organisations at the same events and projects",
+    ),
+    "organisation-event": MapKind(
+        "organisation-event", "type", "degree", False,
+        "Who took part in which SECON event",
+    ),
+    "region": MapKind(
+        "region", "country", "weighted_degree", True,
+        "Which SECON countries and regions work together: shared events and projects",
+    ),
+    "partnership": MapKind(
+        "partnership", "country", "degree", False,
+        "The SECON partnership: the project partners",
+    ),
+    "geographic": MapKind(
+        "co-participation", "type", "betweenness", True,
+        "Where SECON's collaborators are: organisations at the same events and projects",
+    ),
+}  # fmt: skip
+"""The maps ``secongraph map KIND`` draws; ``secongraph maps`` writes them all."""
+
+
+def project_map(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    reference_dir: Path | None = None,
+    color_by: str | None = None,
+    size_by: str | None = None,
+    level: int | None = None,
+    project: str | None = None,
+    **filters: Any,
+) -> Path:
+    """Build the projection of the map ``kind``, compute its metrics and write the map.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    kind
+        One of :data:`MAP_KINDS`.
+    path
+        The HTML file to write.
+    reference_dir
+        The NUTS 2021 reference folder (``data/reference/nuts2021``) whose outlines a geographic
+        map draws; None draws none.
+    color_by, size_by
+        Override the kind's colouring and size metric.
+    level, project, **filters
+        Passed to :func:`secongraph.network.build_projection`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        The kind, a filter or an option is unknown or does not apply.
+    SourceError
+        The outlines cannot be read.
+    """
+    if kind not in MAP_KINDS:
+        raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
+    spec = MAP_KINDS[kind]
+    graph = build_projection(store, spec.projection, level=level, project=project, **filters)
+    compute_metrics(graph)
+    outlines = None
+    if spec.geographic and reference_dir is not None:
+        outlines = nuts_outlines(reference_dir, _nuts_codes(graph))
+    chosen = {"NUTS level": level, "project": project, **filters}
+    chosen = {name: value for name, value in chosen.items() if value is not None}
+    title = spec.title + (
+        f" ({', '.join(f'{k} {v}' for k, v in chosen.items())})" if chosen else ""
+    )
+    return render_map(
+        graph,
+        path,
+        title=title,
+        color_by=color_by or spec.color_by,
+        size_by=size_by or spec.size_by,
+        geographic=spec.geographic,
+        outlines=outlines,
+    )
+
+
+def write_maps(store: Store, out_dir: Path, *, reference_dir: Path | None = None) -> list[Path]:
+    """Write every map of :data:`MAP_KINDS` as ``out_dir/map-{kind}.html``; return the paths.
+
+    Raises
+    ------
+    SourceError
+        The outlines cannot be read.
+    """
+    return [
+        project_map(store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir)
+        for kind in MAP_KINDS
+    ]
+
+
+def _nuts_codes(graph: nx.Graph) -> set[str]:
+    """Return the NUTS codes of the nodes' regions (a country node's ISO code as NUTS code)."""
+    iso_to_nuts = {iso: nuts for nuts, iso in NUTS_TO_ISO.items()}
+    codes = set()
+    for _, data in graph.nodes(data=True):
+        if data.get("region"):
+            codes.add(str(data["region"]))
+        elif data.get("kind") in ("region", "country") and data.get("code"):
+            code = str(data["code"])
+            codes.add(iso_to_nuts.get(code, code) if data["kind"] == "country" else code)
+    return codes
+
+
+def render_map(
+    graph: nx.Graph,
+    path: Path,
+    *,
+    title: str,
+    color_by: str = "type",
+    size_by: str = "degree",
+    geographic: bool = False,
+    outlines: Mapping[str, Any] | None = None,
+    max_ties_per_node: int | Literal["auto"] | None = "auto",
+    physics_threshold: int = 150,
+    seed: int = 1,
+) -> Path:
+    """Write ``graph`` as an interactive map: one HTML file that works offline.
+
+    The same graph and options give the same bytes.
+
+    Parameters
+    ----------
+    graph
+        A projection from :mod:`secongraph.network`: node ids are IRIs, nodes carry ``label``,
+        ``kind``, ``type``, ``country``, ``region``, ``lat``/``lon``, ``sources`` and metrics;
+        edges carry ``weight``, ``events``, ``event_labels``, ``projects`` and ``sources``.
+    path
+        The HTML file to write (replaced atomically).
+    title
+        The map's title, shown as text in the page.
+    color_by
+        The colouring shown first: ``"type"``, ``"country"`` or ``"community"`` (the reader can
+        switch in the page).
+    size_by
+        The metric node size shows: one of :data:`METRICS`.
+    geographic
+        Place nodes at their ``lat``/``lon`` (nodes sharing a point spread around it) instead of
+        a force-directed layout; nodes without coordinates are left out and counted in the legend.
+    outlines
+        A GeoJSON FeatureCollection (from :func:`secongraph.reference.nuts_outlines`) drawn behind
+        the nodes in the geographic view; its ``attribution`` is shown on the map.
+    max_ties_per_node
+        Show a tie only if it is among this many strongest ties of either end; ``None`` shows
+        all; ``"auto"`` shows all up to :data:`ALL_TIES_UP_TO` ties and the
+        :data:`AUTO_TIES_PER_NODE` strongest per node above. The legend states the rule and how
+        many ties are shown; exports (:func:`secongraph.network.export_network`) keep all.
+    physics_threshold
+        Up to this many nodes the page relaxes the layout with vis-network physics (except in
+        the geographic view); above it the Python layout is final, physics is off and ties are
+        hidden while the reader drags or zooms.
+    seed
+        Seed of the layout.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        ``color_by`` or ``size_by`` is unknown.
+    SecongraphError
+        The nodes have no values of ``size_by`` (other than the degrees, which are computed).
+    """
+    html = map_html(
+        graph,
+        title=title,
+        color_by=color_by,
+        size_by=size_by,
+        geographic=geographic,
+        outlines=outlines,
+        max_ties_per_node=max_ties_per_node,
+        physics_threshold=physics_threshold,
+        seed=seed,
+    )
+    with atomic_output(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    logger.info("wrote %s (%d nodes)", path, graph.number_of_nodes())
+    return path
+
+
+def map_html(
+    graph: nx.Graph,
+    *,
+    title: str,
+    color_by: str = "type",
+    size_by: str = "degree",
+    geographic: bool = False,
+    outlines: Mapping[str, Any] | None = None,
+    max_ties_per_node: int | Literal["auto"] | None = "auto",
+    physics_threshold: int = 150,
+    seed: int = 1,
+) -> str:
+    """Return the map page of ``graph`` as text; see :func:`render_map` for the parameters."""
+    if color_by not in COLOR_BY:
+        raise ParameterError(
+            f'Unknown colouring "{color_by}".', hint=f"Use one of: {', '.join(COLOR_BY)}."
+        )
+    sizes = _metric(graph, size_by)
+    ids = sorted(graph, key=str)
+    located = [n for n in ids if not geographic or _has_point(graph.nodes[n])]
+    index = {node: i for i, node in enumerate(located)}
+    limit = max_ties_per_node
+    if limit == "auto":
+        limit = None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
+    shown, total = _strongest_ties(graph, index, limit)
+    scaled = _scaled_sizes(sizes, located)
+    if geographic:
+        positions, projection = _geographic_positions(graph, located, scaled)
+    else:
+        positions, projection = _force_layout(len(located), shown, seed), None
+    large = len(located) > physics_threshold
+    physics = not geographic and not large
+
+    strings = _StringTable()
+    categories = {key: _categories(graph, located, key) for key in COLOR_BY}
+    net = Network(directed=False, cdn_resources="in_line")
+    net.nodes = [
+        _node(graph, node, i, positions[i], scaled[node], categories, strings)
+        for i, node in enumerate(located)
+    ]
+    net.edges = [_edge(a, b, data, strings) for a, b, data in shown]
+    net.toggle_physics(physics)
+    net.options.edges.smooth.enabled = False
+    net.options.edges.color.inherit = False
+    net.toggle_hide_edges_on_drag(large)
+
+    payload = {
+        "title": title,
+        "colorBy": color_by,
+        "sizeBy": {"metric": size_by, "label": METRICS[size_by]},
+        "categories": {
+            key: [{"value": v, "color": c, "count": n} for v, c, n in cats]
+            for key, (cats, _) in categories.items()
+        },
+        "ties": {"shown": len(shown), "total": total, "maxPerNode": limit},
+        "nodes": _columns(net.nodes),
+        "edges": _columns(net.edges),
+        "strings": strings.values,
+        "options": _vis_options(net, large=large, font_size=20 if geographic else 16),
+        "geographic": geographic,
+        "unplaced": len(ids) - len(located),
+        "outlines": _project_outlines(outlines, projection) if projection else [],
+        "attribution": str(outlines.get("attribution", "")) if geographic and outlines else "",
+    }
+    return _render_page(payload)
+
+
+def script_json(data: Any) -> str:
+    """Serialise ``data`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are escaped, so no string can
+    close the element or start markup; keys are sorted so the output is deterministic.
+
+    Examples
+    --------
+    >>> script_json({"label": "</script><b>"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return text.translate(_JSON_ESCAPES)
+
+
+class _StringTable:
+    """Strings shared by many nodes and ties (IRIs, event names), stored once and referenced."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def refs(self, values: Iterable[Any]) -> list[int]:
+        refs = []
+        for value in values:
+            text = str(value)
+            if text not in self._index:
+                self._index[text] = len(self.values)
+                self.values.append(text)
+            refs.append(self._index[text])
+        return refs
+
+
+def _metric(graph: nx.Graph, name: str) -> dict[Any, float]:
+    """Return the metric ``name`` of every node; degrees are computed if the graph lacks them."""
+    if name not in METRICS:
+        raise ParameterError(
+            f'Unknown metric "{name}" to size nodes by.', hint=f"Use one of: {', '.join(METRICS)}."
+        )
+    values = {node: data.get(name) for node, data in graph.nodes(data=True)}
+    if all(isinstance(value, int | float) for value in values.values()):
+        return {node: float(value) for node, value in values.items()}
+    if name in ("degree", "weighted_degree"):
+        weight = "weight" if name == "weighted_degree" else None
+        return {node: float(degree) for node, degree in graph.degree(weight=weight)}
+    raise SecongraphError(
+        f'The nodes have no "{name}" values to size them by.',
+        hint="Compute the metrics first (secongraph.network.compute_metrics) or size by degree.",
+    )
+
+
+def _scaled_sizes(sizes: Mapping[Any, float], nodes: list[Any]) -> dict[Any, float]:
+    """Map metric values to node sizes in :data:`SIZE_RANGE`, by square root (area ∝ value)."""
+    largest = max((sizes[n] for n in nodes), default=0.0) or 1.0
+    low, high = SIZE_RANGE
+    if len({sizes[n] for n in nodes}) == 1:
+        return dict.fromkeys(nodes, round((low + high) / 3, 1))
+    return {
+        n: round(low + (high - low) * math.sqrt(max(sizes[n], 0.0) / largest), 1) for n in nodes
+    }
+
+
+def _has_point(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("lat"), int | float) and isinstance(data.get("lon"), int | float)
+
+
+def _strongest_ties(
+    graph: nx.Graph, index: Mapping[Any, int], limit: int | None
+) -> tuple[list[tuple[int, int, dict[str, Any]]], int]:
+    """Return the ties to show (each among the ``limit`` strongest of one end) and the total.
+
+    Ties are ranked by weight, then by the other end's id, so the choice is deterministic.
+    """
+    ties = {}
+    for a, b, data in graph.edges(data=True):
+        if a in index and b in index and a != b:
+            i, j = sorted((index[a], index[b]))
+            ties[i, j] = data
+    keep = set(ties)
+    if limit is not None:
+        ranked: dict[int, list[tuple[float, int]]] = {}
+        for (i, j), data in ties.items():
+            weight = -float(data.get("weight", 1))
+            ranked.setdefault(i, []).append((weight, j))
+            ranked.setdefault(j, []).append((weight, i))
+        keep = set()
+        for i, others in ranked.items():
+            for _, j in sorted(others)[:limit]:
+                keep.add((min(i, j), max(i, j)))
+    return [(i, j, ties[i, j]) for i, j in sorted(keep)], len(ties)
+
+
+def _force_layout(
+    count: int, ties: list[tuple[int, int, dict[str, Any]]], seed: int
+) -> list[tuple[float, float]]:
+    """Lay out ``count`` nodes: each connected part by Fruchterman-Reingold, parts packed in rows.
+
+    igraph's C implementation (grid variant above 1,000 nodes) is seeded through a private
+    :class:`random.Random`, so the same input gives the same positions. Each part gets an area in
+    proportion to its size; the largest comes first, single nodes last.
+    """
+    import igraph
+
+    network = igraph.Graph(n=count, edges=[(i, j) for i, j, _ in ties])
+    network.es["weight"] = [float(data.get("weight", 1)) for _, _, data in ties]
+    parts = sorted(network.connected_components(), key=lambda part: (-len(part), part[0]))
+    rng = random.Random(seed)
+    placed: list[tuple[list[int], list[tuple[float, float]], float]] = []
+    igraph.set_random_number_generator(rng)
+    try:
+        for part in parts:
+            radius = NODE_SPACING * math.sqrt(len(part)) / 2
+            if len(part) == 1:
+                placed.append((part, [(0.0, 0.0)], NODE_SPACING / 2))
+                continue
+            sub = network.induced_subgraph(part)
+            side = math.sqrt(len(part))
+            start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in part]
+            layout = sub.layout_fruchterman_reingold(
+                weights="weight", seed=start, niter=500, grid=len(part) > 1000
+            )
+            placed.append((part, _fit_circle(layout.coords, radius), radius))
+    finally:
+        igraph.set_random_number_generator(random)
+    return _pack(count, placed)
+
+
+def _fit_circle(coords: list[list[float]], radius: float) -> list[tuple[float, float]]:
+    """Centre ``coords`` and scale them to fit in a circle of ``radius``."""
+    cx = sum(x for x, _ in coords) / len(coords)
+    cy = sum(y for _, y in coords) / len(coords)
+    reach = max(math.hypot(x - cx, y - cy) for x, y in coords) or 1.0
+    return [((x - cx) * radius / reach, (y - cy) * radius / reach) for x, y in coords]
+
+
+def _pack(
+    count: int, placed: list[tuple[list[int], list[tuple[float, float]], float]]
+) -> list[tuple[float, float]]:
+    """Pack laid-out parts in rows (biggest first) into a roughly square drawing."""
+    area = sum((2 * radius + NODE_SPACING) ** 2 for _, _, radius in placed)
+    width = max(math.sqrt(area) * 1.1, max((2 * r for _, _, r in placed), default=0.0))
+    positions = [(0.0, 0.0)] * count
+    x = y = row = 0.0
+    for part, coords, radius in placed:
+        box = 2 * radius + NODE_SPACING
+        if x > 0 and x + box > width:
+            x, y, row = 0.0, y + row, 0.0
+        for vertex, (px, py) in zip(part, coords, strict=True):
+            positions[vertex] = (round(x + box / 2 + px, 1), round(y + box / 2 + py, 1))
+        x, row = x + box, max(row, box)
+    return positions
+
+
+class _Projection:
+    """Equirectangular projection, x scaled by cos(latitude) at the centre: (lon, lat) → px.
+
+    The scale makes the points span :data:`GEO_WIDTH` pixels (between 30 and 600 per degree).
+    """
+
+    def __init__(self, lons: list[float], lats: list[float]) -> None:
+        self.lon0 = (min(lons) + max(lons)) / 2
+        self.lat0 = (min(lats) + max(lats)) / 2
+        shrink = math.cos(math.radians(self.lat0))
+        extent = max((max(lons) - min(lons)) * shrink, max(lats) - min(lats))
+        self.ky = min(max(GEO_WIDTH / extent if extent else 600.0, 30.0), 600.0)
+        self.kx = self.ky * shrink
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - self.lon0) * self.kx, 1), round((self.lat0 - lat) * self.ky, 1)
+
+
+def _geographic_positions(
+    graph: nx.Graph, nodes: list[Any], sizes: Mapping[Any, float]
+) -> tuple[list[tuple[float, float]], _Projection | None]:
+    """Place nodes at their point; nodes sharing a point spiral out from it, biggest first.
+
+    ``sizes`` are the drawn sizes (radii): the spiral's spacing is the largest of its group's.
+    """
+    if not nodes:
+        return [], None
+    points = {n: (float(graph.nodes[n]["lon"]), float(graph.nodes[n]["lat"])) for n in nodes}
+    projection = _Projection([p[0] for p in points.values()], [p[1] for p in points.values()])
+    groups: dict[tuple[float, float], list[Any]] = {}
+    for node in nodes:
+        groups.setdefault(points[node], []).append(node)
+    golden = math.pi * (3 - math.sqrt(5))
+    placed: dict[Any, tuple[float, float]] = {}
+    for point, members in groups.items():
+        x0, y0 = projection(*point)
+        members.sort(key=lambda n: (-sizes[n], str(n)))
+        spacing = 1.6 * sizes[members[0]]
+        for k, node in enumerate(members):
+            radius, angle = spacing * math.sqrt(k), k * golden
+            placed[node] = (
+                round(x0 + radius * math.cos(angle), 1),
+                round(y0 + radius * math.sin(angle), 1),
+            )
+    return [placed[n] for n in nodes], projection
+
+
+def _project_outlines(
+    outlines: Mapping[str, Any] | None, projection: _Projection
+) -> list[dict[str, Any]]:
+    """Project the outline polygons to page coordinates: one ring list per feature."""
+    projected = []
+    for feature in (outlines or {}).get("features", []):
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        rings = [
+            [c for lon, lat in ring for c in projection(lon, lat)] for p in polygons for ring in p
+        ]
+        properties = feature["properties"]
+        projected.append(
+            {"id": properties["id"], "role": properties.get("role", "region"), "rings": rings}
+        )  # fmt: skip
+    return projected
+
+
+def _categories(
+    graph: nx.Graph, nodes: list[Any], key: str
+) -> tuple[list[tuple[str, str, int]], dict[Any, int]]:
+    """Return the values of ``key`` (most frequent first) with colours, and each node's value.
+
+    The eleven most frequent values get their own colour; the rest share grey as "other".
+    """
+    values = {n: _category_value(graph.nodes[n], key) for n in nodes}
+    counts = Counter(values.values())
+    ranked = sorted(counts, key=lambda v: (-counts[v], v))
+    colours = len(PALETTE) if len(ranked) <= len(PALETTE) else len(PALETTE) - 1
+    named = ranked[:colours]
+    rows = [(value, PALETTE[k], counts[value]) for k, value in enumerate(named)]
+    if len(ranked) > colours:
+        rows.append(("other", OTHER_COLOR, sum(counts[v] for v in ranked[colours:])))
+    position = {value: k for k, value in enumerate(named)}
+    return rows, {n: position.get(value, len(named)) for n, value in values.items()}
+
+
+def _category_value(data: Mapping[str, Any], key: str) -> str:
+    value = _country(data) if key == "country" else data.get(key)
+    if key == "community" and isinstance(value, int):
+        return f"community {value + 1}"
+    return str(value) if value not in (None, "") else "unknown"
+
+
+def _node(
+    graph: nx.Graph,
+    node: Any,
+    i: int,
+    position: tuple[float, float],
+    size: float,
+    categories: Mapping[str, tuple[list[tuple[str, str, int]], dict[Any, int]]],
+    strings: _StringTable,
+) -> dict[str, Any]:
+    """Return one vis-network node with the details the page shows on hover."""
+    data = graph.nodes[node]
+    metrics = {
+        name: _number(data[name])
+        for name in (*METRICS, "community")
+        if isinstance(data.get(name), int | float)
+    }
+    return {
+        "id": i,
+        "iri": str(node),
+        "label": str(data.get("label") or str(node).rsplit("/", 1)[-1]),
+        "x": position[0],
+        "y": position[1],
+        "size": size,
+        "shape": SHAPES.get(str(data.get("kind")), "dot"),
+        "type": str(data.get("type") or ""),
+        "country": _country(data),
+        "region": _region_text(data),
+        "partner": bool(data.get("partner")),
+        "lead": bool(data.get("lead_partner")),
+        "sources": strings.refs(sorted(data.get("sources") or [])),
+        "metrics": metrics,
+        "cat": [categories[key][1][node] for key in COLOR_BY],
+        "members": sorted(str(label) for label in data.get("organisation_labels") or []),
+    }
+
+
+def _edge(a: int, b: int, data: Mapping[str, Any], strings: _StringTable) -> dict[str, Any]:
+    """Return one vis-network edge with the events, projects and sources behind the tie."""
+    weight = _number(data.get("weight", 1))
+    return {
+        "from": a,
+        "to": b,
+        "weight": weight,
+        "events": strings.refs(sorted(_labelled(data, "events", "event_labels"))),
+        "projects": strings.refs(sorted(_labelled(data, "projects", "project_labels"))),
+        "roles": strings.refs(sorted(str(r) for r in data.get("roles") or [])),
+        "sources": strings.refs(sorted(str(s) for s in data.get("sources") or [])),
+    }
+
+
+def _labelled(data: Mapping[str, Any], key: str, labels_key: str) -> list[str]:
+    """Return the labels of the IRIs in ``data[key]``, the IRI itself where a label is missing."""
+    iris = [str(iri) for iri in data.get(key) or []]
+    labels = [str(label) for label in data.get(labels_key) or []]
+    return labels[: len(iris)] + iris[len(labels) :]
+
+
+def _country(data: Mapping[str, Any]) -> str:
+    """Return the node's country; a region network's country is itself, a region's its code's."""
+    if data.get("kind") == "country":
+        return str(data.get("label") or data.get("code") or "")
+    if data.get("kind") == "region" and not data.get("country") and data.get("code"):
+        iso = iso_code(str(data["code"]))
+        country = pycountry.countries.get(alpha_2=iso)
+        return str(country.name) if country else iso
+    return str(data.get("country") or "")
+
+
+def _region_text(data: Mapping[str, Any]) -> str:
+    """Return ``"Extremadura (ES43)"``, the code alone, or ``""`` (for a country node too)."""
+    if data.get("kind") == "country":
+        return ""
+    if data.get("kind") == "region":
+        code, label = data.get("code"), data.get("label")
+    else:
+        code, label = data.get("region"), data.get("region_label")
+    if code and label:
+        return f"{label} ({code})"
+    return str(code or label or "")
+
+
+def _columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Turn records sharing their keys into one list per key (the page rebuilds the records).
+
+    Examples
+    --------
+    >>> _columns([{"id": 0, "label": "a"}, {"id": 1, "label": "b"}])
+    {'id': [0, 1], 'label': ['a', 'b']}
+    """
+    keys = list(records[0]) if records else []
+    return {key: [record[key] for record in records] for key in keys}
+
+
+def _number(value: Any) -> float | int | None:
+    """Return ``value`` as a JSON-safe number (floats to four decimals), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int):
+        return value
+    return round(value, 4) if math.isfinite(value) else None
+
+
+def _vis_options(net: Network, *, large: bool, font_size: int) -> dict[str, Any]:
+    """Return pyvis's options, completed with what the map needs from vis-network.
+
+    A large map hides its ties while it is dragged or zoomed, so panning does not stall.
+    """
+    physics = bool(net.options.physics.enabled)
+    options: dict[str, Any] = json.loads(net.options.to_json())
+    options["physics"].update(
+        {
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -9000, "springLength": 200, "avoidOverlap": 0.5},
+            "stabilization": {"enabled": physics, "iterations": 200},
+        }
+    )
+    options["interaction"].update(
+        {
+            "hover": True,
+            "tooltipDelay": 3600000,
+            "hideEdgesOnZoom": large,
+            "multiselect": False,
+        }
+    )
+    options["layout"] = {"improvedLayout": False, "randomSeed": 1}
+    options["nodes"] = {
+        "borderWidth": 1,
+        "font": {
+            "size": font_size,
+            "face": "sans-serif",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
+        "scaling": {"label": {"drawThreshold": 5}},
+    }
+    options["edges"]["color"] = {
+        "color": "#8a8a8a",
+        "highlight": "#333333",
+        "hover": "#333333",
+        "opacity": 0.55,
+    }
+    return options
+
+
+def _asset(name: str) -> str:
+    """Return a vis-network file bundled with pyvis (the project ships no copy of its own)."""
+    path = resources.files("pyvis") / "lib" / "vis-9.1.2" / name
+    return path.read_text(encoding="utf-8")
+
+
+def _render_page(payload: Mapping[str, Any]) -> str:
+    """Fill the template: vis-network and the map's script inlined, the data as one JSON blob.
+
+    The Content-Security-Policy allows only these two scripts (by hash), inline styles and
+    ``data:`` images, so the page can load nothing from anywhere and run no injected script.
+    """
+    templates = resources.files("secongraph") / "templates"
+    scripts = [_asset("vis-network.min.js"), (templates / "map.js").read_text(encoding="utf-8")]
+    styles = [_asset("vis-network.css"), (templates / "map.css").read_text(encoding="utf-8")]
+    for text in scripts + styles:
+        if "</script" in text.lower() or "</style" in text.lower():
+            raise SecongraphError("A bundled script or style would end its own element early.")
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+        for s in scripts
+    )
+    environment = Environment(
+        loader=PackageLoader("secongraph", "templates"),
+        autoescape=select_autoescape(["html"]),
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("map.html").render(
+        csp=f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'",
+        styles=[Markup(s) for s in styles],
+        vis_js=Markup(scripts[0]),
+        map_js=Markup(scripts[1]),
+        data=Markup(script_json(payload)),
+    )

@@ -1,0 +1,722 @@
+"""The query library: named, parameterised SPARQL questions in ``queries/*.rq``.
+
+Each file is one question, in the grlc / BASIL conventions, so the folder also works with grlc:
+
+.. code-block:: sparql
+
+    #+ summary: Partners of a project, by country
+    #+ description: Each partner with its role and country.
+    #+ tags:
+    #+   - partners
+    #+ defaults:
+    #+   - country: GR
+    #+ enumerate:
+    #+   - country:
+    #+     - GR
+    #+     - BG
+    SELECT ?partner ?partner_label WHERE { ... ?country sg:isoCode ?__country ... }
+
+Parameters are variables: ``?_name`` (a literal), ``?_name_iri`` (an IRI), ``?_name_xsd_date``
+(a literal typed ``xsd:date``; any ``xsd_<type>`` of :data:`XSD_TYPES`), and ``?__name`` (the
+same, optional: left unbound when no value is given). Values are checked against their type and
+``enumerate`` and then bound as RDF terms, never spliced into the query text.
+
+A projected variable ``?x_label`` next to a projected ``?x`` holding an IRI is filled with the
+label of ``?x`` in the first of the requested languages that has one (see :func:`run_query`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import ParameterError, QueryError
+from .namespaces import PREFIXES
+from .paths import package_folder
+from .results import QueryResult
+from .sandbox import check_query, code_segments, sparql_term
+
+__all__ = [
+    "XSD_TYPES",
+    "NamedQuery",
+    "Parameter",
+    "Target",
+    "check",
+    "get_query",
+    "load_queries",
+    "parse_params",
+    "parse_query",
+    "parse_query_file",
+    "relabel",
+    "resolve_query",
+    "run_query",
+]
+
+logger = logging.getLogger(__name__)
+
+_PARAMETER = re.compile(r"[?$](__?[A-Za-z]\w*)")
+_PARAMETER_NAME = re.compile(
+    r"^(?P<optional>__?)(?P<name>[A-Za-z]\w*?)(?:_(?P<kind>iri|xsd_[A-Za-z]+))?$"
+)
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*$")
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+
+
+def _is_datetime(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text):
+        return False
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+XSD_TYPES: dict[str, tuple[str, Callable[[str], object]]] = {
+    "string": ("any text", lambda t: True),
+    "date": ("a date such as 2023-11-13", _is_date),
+    "dateTime": ("a date and time such as 2023-11-13T09:30:00", _is_datetime),
+    "gYear": ("a year such as 2023", re.compile(r"-?\d{4,}").fullmatch),
+    "integer": ("a whole number", re.compile(r"[+-]?\d+").fullmatch),
+    "nonNegativeInteger": ("a whole number, 0 or more", re.compile(r"\+?\d+").fullmatch),
+    "decimal": ("a decimal number", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)").fullmatch),
+    "boolean": ("true or false", re.compile(r"true|false|1|0").fullmatch),
+}
+"""The ``xsd_<type>`` suffixes a parameter may have: type → (what a value looks like, check)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a query, from a variable ``?_name…`` or ``?__name…``.
+
+    Examples
+    --------
+    >>> p = Parameter.from_variable("_from_xsd_date")
+    >>> p.name, p.kind, p.required
+    ('from', 'xsd:date', True)
+    """
+
+    name: str
+    variable: str
+    kind: str
+    """``literal``, ``iri`` or ``xsd:<type>``."""
+    required: bool
+    default: str | None = None
+    allowed: tuple[str, ...] = ()
+
+    @classmethod
+    def from_variable(cls, variable: str) -> Parameter:
+        """Read name, type and optionality from a parameter variable name (without ``?``).
+
+        Raises
+        ------
+        QueryError
+            If the ``xsd_`` type is not one of :data:`XSD_TYPES`.
+        """
+        match = _PARAMETER_NAME.match(variable)
+        if match is None:
+            raise QueryError(f"?{variable} is not a parameter name")
+        kind = match["kind"] or "literal"
+        if kind.startswith("xsd_"):
+            xsd_type = kind.removeprefix("xsd_")
+            if xsd_type not in XSD_TYPES:
+                known = ", ".join(f"xsd_{t}" for t in XSD_TYPES)
+                raise QueryError(f"?{variable}: unknown parameter type xsd_{xsd_type} ({known})")
+            kind = f"xsd:{xsd_type}"
+        return cls(match["name"], variable, kind, required=match["optional"] == "_")
+
+    def describe(self) -> str:
+        """One line for ``query list``: name, type, required or default, allowed values.
+
+        Examples
+        --------
+        >>> Parameter("country", "__country", "literal", False, allowed=("BE", "BG")).describe()
+        'country (literal, optional; one of: BE, BG)'
+        """
+        facts = [self.kind]
+        if self.default is not None:
+            facts.append(f"default {self._short(self.default)}")
+        elif self.required:
+            facts.append("required")
+        else:
+            facts.append("optional")
+        text = f"{self.name} ({', '.join(facts)}"
+        if self.allowed:
+            text += f"; one of: {', '.join(self._short(v) for v in self.allowed)}"
+        return text + ")"
+
+    def _short(self, value: str) -> str:
+        """An IRI value as a prefixed name where a secongraph prefix fits (input accepts both)."""
+        if self.kind != "iri":
+            return value
+        for prefix, namespace in PREFIXES.items():
+            local = value.removeprefix(str(namespace))
+            if local != value and _CURIE.match(f"{prefix}:{local}"):
+                return f"{prefix}:{local}"
+        return value
+
+    def term(self, value: str) -> Identifier:
+        """Check ``value`` against this parameter's type and ``enumerate`` list; return its term.
+
+        Raises
+        ------
+        ParameterError
+            If the value is not allowed or not of the parameter's type.
+        """
+        if self.kind == "iri":
+            iri = _expand_iri(self.name, value)
+            if self.allowed and iri not in {_expand_iri(self.name, v) for v in self.allowed}:
+                raise self._not_allowed(value)
+            return URIRef(iri)
+        if self.allowed and value not in self.allowed:
+            raise self._not_allowed(value)
+        if self.kind == "literal":
+            return Literal(value)
+        xsd_type = self.kind.removeprefix("xsd:")
+        description, check = XSD_TYPES[xsd_type]
+        if not check(value):
+            raise ParameterError(
+                f'parameter "{self.name}": "{value}" is not {description} ({self.kind})'
+            )
+        if xsd_type == "string":
+            return Literal(value)
+        return Literal(value, datatype=XSD[xsd_type], normalize=False)
+
+    def _not_allowed(self, value: str) -> ParameterError:
+        choices = ", ".join(self._short(v) for v in self.allowed)
+        return ParameterError(
+            f'parameter "{self.name}": "{value}" is not allowed (choose one of: {choices})'
+        )
+
+
+def _expand_iri(name: str, value: str) -> str:
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    curie = _CURIE.match(text)
+    if curie and (curie[1] or "") in PREFIXES and not text.startswith(("http:", "https:", "urn:")):
+        text = str(PREFIXES[curie[1] or ""]) + curie[2]
+    if not _IRI.match(text):
+        raise ParameterError(
+            f'parameter "{name}": "{value}" is not an IRI',
+            hint="Give a full IRI such as https://w3id.org/secongraph/id/organisation/kmop "
+            "or a prefixed name such as sgid:organisation/kmop.",
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A question of the library: its name, decorators, parameters and SPARQL text."""
+
+    name: str
+    sparql: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    path: Path | None = None
+    variables: tuple[str, ...] = field(default=())
+    """The projected variables, in order."""
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, Identifier]:
+        """Check ``values`` (parameter name → text) and return variable name → RDF term.
+
+        Defaults fill what is not given; an optional parameter without value stays unbound.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown parameter, a missing required one, or a value that is not allowed
+            or not of the parameter's type.
+        """
+        known = {p.name: p for p in self.parameters}
+        for name in values:
+            if name not in known:
+                expected = ", ".join(known) or "none"
+                raise ParameterError(
+                    f'query "{self.name}" has no parameter "{name}" (parameters: {expected})'
+                )
+        bindings: dict[str, Identifier] = {}
+        for parameter in self.parameters:
+            value = values.get(parameter.name, parameter.default)
+            if value is None:
+                if parameter.required:
+                    raise ParameterError(
+                        f'query "{self.name}" needs parameter "{parameter.name}"',
+                        hint=f"Pass -p {parameter.name}=VALUE.",
+                    )
+                continue
+            bindings[parameter.variable] = parameter.term(value)
+        return bindings
+
+
+class Target(Protocol):
+    """Anything that answers a SELECT query with bound parameters: a Store or an Endpoint."""
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        allow_remote: bool = False,
+        origin: str = "query",
+    ) -> QueryResult:
+        """Run ``sparql`` with ``bindings`` and return its rows."""
+
+
+def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
+    """Read the ``#+`` decorators and the parameters of one query.
+
+    Raises
+    ------
+    QueryError
+        If the query is not a SELECT or has a syntax error, a decorator is malformed, or a
+        default or enumerated value names no parameter.
+
+    Examples
+    --------
+    >>> q = parse_query("#+ summary: Events\\n#+ defaults:\\n#+   - year: 2023\\n"
+    ...                 "SELECT ?e WHERE { ?e sg:year ?_year }", name="events")
+    >>> q.summary, [(p.name, p.default) for p in q.parameters]
+    ('Events', [('year', '2023')])
+    """
+    decorators = _decorators(text, origin=str(path or name))
+    parsed = check_query(text, allow_remote=True, origin=str(path or name))
+    variables = []
+    for _, segment in code_segments(text):
+        variables += [m.group(1) for m in _PARAMETER.finditer(segment)]
+    parameters: dict[str, Parameter] = {}
+    for variable in dict.fromkeys(variables):
+        parameter = Parameter.from_variable(variable)
+        if parameter.name in parameters:
+            raise QueryError(f"{path or name}: two variables for parameter {parameter.name}")
+        parameters[parameter.name] = parameter
+    defaults = _pairs(decorators.get("defaults"), "defaults", path or name)
+    allowed = _pairs(decorators.get("enumerate"), "enumerate", path or name)
+    for key in (*defaults, *allowed):
+        if key not in parameters:
+            raise QueryError(f"{path or name}: decorator names unknown parameter {key!r}")
+    final = tuple(
+        Parameter(
+            p.name,
+            p.variable,
+            p.kind,
+            p.required,
+            default=_scalar(defaults.get(p.name)),
+            allowed=tuple(str(v) for v in _list(allowed.get(p.name))),
+        )
+        for p in parameters.values()
+    )
+    return NamedQuery(
+        name=name,
+        sparql=text,
+        summary=str(decorators.get("summary", "")),
+        description=str(decorators.get("description", "")),
+        tags=tuple(str(t) for t in _list(decorators.get("tags"))),
+        parameters=final,
+        path=path,
+        variables=tuple(str(v) for v in parsed.algebra.get("PV", [])),
+    )
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read the query file ``path`` (its name is the file name without ``.rq``).
+
+    Raises
+    ------
+    QueryError
+        If the file cannot be read or its decorators are malformed.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{path}: cannot read the query ({error})") from None
+    return parse_query(text, name=Path(path).stem, path=Path(path))
+
+
+def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Read every ``*.rq`` file of ``folder`` (default: the library shipped with secongraph).
+
+    Raises
+    ------
+    QueryError
+        If the folder does not exist or a query file is malformed.
+
+    Examples
+    --------
+    >>> "partners-by-country" in load_queries()
+    True
+    """
+    folder = Path(folder) if folder is not None else package_folder("queries")
+    if not folder.is_dir():
+        raise QueryError(f"{folder}: no such query folder", hint="Pass --queries DIR.")
+    return {path.stem: parse_query_file(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def get_query(name: str, folder: Path | None = None) -> NamedQuery:
+    """Return the query ``name`` of the library in ``folder``.
+
+    Raises
+    ------
+    ParameterError
+        If there is no query of that name.
+    """
+    folder = Path(folder) if folder is not None else package_folder("queries")
+    path = folder / f"{name}.rq"
+    if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        raise ParameterError(
+            f'unknown query "{name}"', hint='Run "secongraph query list" to see the questions.'
+        )
+    return parse_query_file(path)
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, str]:
+    """Read ``key=value`` pairs (the CLI's ``-p`` options) into a dict.
+
+    Raises
+    ------
+    ParameterError
+        If a pair has no ``=`` or an empty name, or a name is given twice.
+
+    Examples
+    --------
+    >>> parse_params(["country=GR", "from=2023-01-01"])
+    {'country': 'GR', 'from': '2023-01-01'}
+    """
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise ParameterError(f'"{pair}" is not a parameter; write -p name=value')
+        if name.strip() in params:
+            raise ParameterError(f'parameter "{name.strip()}" is given twice')
+        params[name.strip()] = value
+    return params
+
+
+def resolve_query(
+    name: str | None = None, *, file: Path | None = None, folder: Path | None = None
+) -> NamedQuery:
+    """The query to run: a library query by ``name``, or the query in ``file``.
+
+    Raises
+    ------
+    ParameterError
+        If neither or both are given, or the name is unknown.
+    QueryError
+        If the file cannot be read or is malformed.
+    """
+    if (name is None) == (file is None):
+        raise ParameterError("give a query name or --file FILE (one of them)")
+    if file is not None:
+        return parse_query_file(file)
+    assert name is not None
+    return get_query(name, folder)
+
+
+def check(
+    named: NamedQuery, params: Mapping[str, str], *, allow_remote: bool = False
+) -> dict[str, Identifier]:
+    """Check a query and its parameter values before anything is loaded; return the bindings.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown or missing parameter or a bad value.
+    QueryError
+        If the query is refused (an update, not a SELECT, remote access without
+        ``allow_remote``).
+    """
+    check_query(named.sparql, allow_remote=allow_remote, origin=named.name)
+    return named.bind(params)
+
+
+def run_query(
+    target: Target,
+    query: NamedQuery | str,
+    params: Mapping[str, str] | None = None,
+    *,
+    lang: Sequence[str] = ("en",),
+    allow_remote: bool = False,
+    folder: Path | None = None,
+) -> QueryResult:
+    """Run a library query (by name or as a :class:`NamedQuery`) with parameters on ``target``.
+
+    Parameters
+    ----------
+    target
+        A :class:`~secongraph.store.Store` (either engine) or an
+        :class:`~secongraph.endpoint.Endpoint`.
+    query
+        A query name of the library in ``folder``, or a parsed query.
+    params
+        Parameter name → value as text; checked and bound as RDF terms.
+    lang
+        Preferred label languages, best first. Each ``?x_label`` column next to an IRI column
+        ``?x`` gets the label (``rdfs:label``, else ``skos:prefLabel``, else ``skos:altLabel``)
+        in the first language that has one, then a label without language, then English, then
+        any label; when ``?x`` has none, the query's own value stays.
+    allow_remote
+        Let an embedded engine run ``FROM``, ``FROM NAMED`` and ``SERVICE``.
+    folder
+        The query folder, for a query given by name (default: the shipped library).
+
+    Returns
+    -------
+    QueryResult
+        ``.rows`` is a list of dicts of rdflib terms; ``.records()`` gives plain Python values.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown query or parameter, a missing parameter, or a bad value.
+    QueryError
+        If the query is refused or fails.
+    StoreError
+        If a remote endpoint fails.
+
+    Examples
+    --------
+    >>> from secongraph.store import build_store
+    >>> store = build_store(Path("data"))
+    >>> rows = run_query(store, "lead-partner").records()
+    >>> rows[0]["partner_label"]
+    'Region of Peloponnese'
+    """
+    named = get_query(query, folder) if isinstance(query, str) else query
+    languages = _languages(lang)
+    bindings = named.bind(params or {})
+    result = target.select(
+        named.sparql, bindings=bindings, allow_remote=allow_remote, origin=named.name
+    )
+    return relabel(target, result, languages)
+
+
+def _languages(lang: Sequence[str]) -> list[str]:
+    languages = [code.strip() for code in lang if code.strip()]
+    for code in languages:
+        if not _LANGUAGE.match(code):
+            raise ParameterError(f'"{code}" is not a language tag (such as en, de or pt-BR)')
+    return languages
+
+
+_LABELS = """SELECT ?s ?label ?kind WHERE {
+  { ?s rdfs:label ?label BIND(1 AS ?kind) }
+  UNION { ?s skos:prefLabel ?label BIND(2 AS ?kind) }
+  UNION { ?s skos:altLabel ?label BIND(3 AS ?kind) }
+  FILTER(isLiteral(?label))
+}"""
+
+
+def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> QueryResult:
+    """Fill each ``?x_label`` column from the labels of ``?x`` in the preferred ``languages``.
+
+    Raises
+    ------
+    QueryError, StoreError
+        If the label query fails on ``target``.
+    """
+    pairs = [
+        (v.removesuffix("_label"), v)
+        for v in result.variables
+        if v.endswith("_label") and v.removesuffix("_label") in result.variables
+    ]
+    subjects = sorted(
+        {row[s] for row in result.rows for s, _ in pairs if isinstance(row[s], URIRef)}
+    )
+    if not subjects:
+        return result
+    labels = _labels(target, subjects)
+    rows = []
+    for row in result.rows:
+        new = dict(row)
+        for subject, label in pairs:
+            best = _best_label(labels.get(row[subject], []), languages)  # type: ignore[arg-type]
+            if best is not None:
+                new[label] = best
+        rows.append(new)
+    return QueryResult(result.variables, rows)
+
+
+def _labels(
+    target: Target, subjects: Iterable[Identifier]
+) -> dict[Identifier, list[tuple[int, Literal]]]:
+    written = []
+    for subject in subjects:
+        try:
+            written.append(sparql_term(subject))
+        except ParameterError:
+            logger.debug("no label lookup for %r: not a valid IRI", subject)
+    values = " ".join(written)
+    text = _LABELS.replace("WHERE {", f"WHERE {{ VALUES ?s {{ {values} }}", 1)
+    answer = target.select(text, origin="labels")
+    labels: dict[Identifier, list[tuple[int, Literal]]] = {}
+    for row in answer.rows:
+        if row["s"] is not None and isinstance(row["label"], Literal):
+            labels.setdefault(row["s"], []).append((int(row["kind"]), row["label"]))  # type: ignore[arg-type]
+    return labels
+
+
+def _best_label(candidates: list[tuple[int, Literal]], languages: Sequence[str]) -> Literal | None:
+    if not candidates:
+        return None
+    ordered = sorted(candidates, key=lambda c: (c[0], c[1].language or "", str(c[1])))
+    names = [c for c in ordered if c[0] < 3] or ordered
+    for code in [*(c.lower() for c in languages), "", "en"]:
+        for _, label in names:
+            tag = (label.language or "").lower()
+            if tag == code or (code and tag.startswith(f"{code}-")):
+                return label
+    return names[0][1]
+
+
+# --- the #+ decorators: the subset of YAML that grlc's decorators use -----------------------
+
+Value = str | list["Value"] | dict[str, "Value"]
+
+
+def _decorators(text: str, *, origin: str) -> dict[str, Value]:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#+"):
+            lines.append(stripped[2:].removeprefix(" "))
+        elif stripped and not stripped.startswith("#"):
+            break
+    try:
+        value, rest = _block(lines, 0, 0)
+    except ValueError as error:
+        raise QueryError(f"{origin}: malformed #+ decorator: {error}") from None
+    if rest != len(lines) or not isinstance(value, dict):
+        raise QueryError(f"{origin}: malformed #+ decorators (expected key: value lines)")
+    return value
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block(lines: list[str], start: int, indent: int) -> tuple[Value, int]:
+    """Parse the lines from ``start`` that are indented by ``indent``: a mapping or a list."""
+    index = start
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index >= len(lines):
+        return {}, index
+    if lines[index].strip().startswith("- "):
+        return _sequence(lines, index, indent)
+    mapping: dict[str, Value] = {}
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        if _indent(line) < indent:
+            break
+        if _indent(line) > indent or ":" not in line:
+            raise ValueError(f"unexpected line {line.strip()!r}")
+        key, _, rest = line.strip().partition(":")
+        rest = rest.strip()
+        index += 1
+        if rest in ("", "|", ">", "|-", ">-"):
+            if rest and rest[0] in "|>":
+                mapping[key], index = _text_block(lines, index, rest[0])
+            else:
+                nested_indent = _indent(lines[index]) if index < len(lines) else indent
+                if (
+                    index < len(lines)
+                    and nested_indent >= indent
+                    and lines[index].strip().startswith("- ")
+                ):
+                    mapping[key], index = _sequence(lines, index, nested_indent)
+                elif index < len(lines) and nested_indent > indent:
+                    mapping[key], index = _block(lines, index, nested_indent)
+                else:
+                    mapping[key] = ""
+        else:
+            mapping[key] = _inline(rest)
+    return mapping, index
+
+
+def _sequence(lines: list[str], index: int, indent: int) -> tuple[Value, int]:
+    items: list[Value] = []
+    while index < len(lines) and lines[index].strip():
+        line = lines[index]
+        if _indent(line) < indent or not line.strip().startswith("- "):
+            break
+        if _indent(line) > indent:
+            raise ValueError(f"unexpected line {line.strip()!r}")
+        item = line.strip()[2:].strip()
+        index += 1
+        pair = re.fullmatch(r"([\w-]+):(?:\s+(.*))?", item)
+        if pair is None:
+            items.append(_inline(item))
+        elif pair[2]:
+            items.append({pair[1]: _inline(pair[2].strip())})
+        else:
+            nested_indent = _indent(lines[index]) if index < len(lines) else indent + 2
+            nested, index = _sequence(lines, index, nested_indent)
+            items.append({pair[1]: nested})
+    return items, index
+
+
+def _text_block(lines: list[str], index: int, style: str) -> tuple[str, int]:
+    parts = []
+    while index < len(lines) and (not lines[index].strip() or _indent(lines[index]) > 0):
+        parts.append(lines[index].strip())
+        index += 1
+    return ("\n" if style == "|" else " ").join(parts).strip(), index
+
+
+def _inline(text: str) -> Value:
+    if text.startswith("[") and text.endswith("]"):
+        return [_inline(item.strip()) for item in text[1:-1].split(",") if item.strip()]
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _pairs(value: Value | None, key: str, origin: object) -> dict[str, Value]:
+    """``defaults`` and ``enumerate``: a list of one-key mappings (grlc) or one mapping."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        merged: dict[str, Value] = {}
+        for item in value:
+            merged.update(item)  # type: ignore[arg-type]
+        return merged
+    raise QueryError(f"{origin}: #+ {key} must list name: value entries")
+
+
+def _list(value: Value | None) -> list[Value]:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _scalar(value: Value | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | dict):
+        raise QueryError(f"a default must be one value, not {value!r}")
+    return value

@@ -1,0 +1,264 @@
+"""SPARQL SELECT results: one type for every engine, written in the W3C result formats.
+
+Every engine (Oxigraph, rdflib, a remote endpoint) gives a :class:`QueryResult` whose values
+are rdflib terms, so the same query gives equal rows whatever answered it. A literal typed
+``xsd:string`` becomes a plain rdflib ``Literal`` (as rdflib's own engine gives it), and lexical
+forms are kept as the engine returned them.
+
+Formats: ``json`` (SPARQL 1.1 Query Results JSON), ``csv`` and ``tsv`` (SPARQL 1.1 Query
+Results CSV and TSV), ``table`` (aligned text) and ``md`` (a Markdown table).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import StoreError
+from .namespaces import PREFIXES
+from .tables import render_table
+
+__all__ = ["FORMATS", "QueryResult", "Row", "from_json", "from_oxigraph", "normalise", "ntriples"]
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+Row = dict[str, Identifier | None]
+"""One solution: every variable of the result, ``None`` where it is unbound."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a SELECT query: its variables, in order, and its rows.
+
+    Examples
+    --------
+    >>> result = QueryResult(["n"], [{"n": Literal(3)}])
+    >>> result.serialize("csv")
+    'n\\r\\n3\\r\\n'
+    >>> result.records()
+    [{'n': 3}]
+    """
+
+    variables: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as plain Python values: IRIs and strings as ``str``, numbers and dates typed."""
+        return [
+            {name: None if term is None else _python(term) for name, term in row.items()}
+            for row in self.rows
+        ]
+
+    def serialize(self, fmt: str = "table") -> str:
+        """Write the result as ``table``, ``csv``, ``tsv``, ``json`` or ``md``.
+
+        Raises
+        ------
+        ValueError
+            If ``fmt`` is not one of :data:`FORMATS`.
+        """
+        writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown}
+        if fmt not in writers:
+            raise ValueError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
+        return writers[fmt](self)
+
+
+def from_oxigraph(solutions: ox.QuerySolutions) -> QueryResult:
+    """Convert pyoxigraph solutions into a :class:`QueryResult` of rdflib terms."""
+    variables = [v.value for v in solutions.variables]
+    converted: dict[Any, Identifier | None] = {None: None}  # each distinct term converted once
+    rows = []
+    for solution in solutions:
+        row: Row = {}
+        for index, name in enumerate(variables):
+            term = solution[index]
+            if term not in converted:
+                converted[term] = _from_ox(term)
+            row[name] = converted[term]
+        rows.append(row)
+    return QueryResult(variables, rows)
+
+
+def _from_ox(term: Any) -> Identifier | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise StoreError(f"unsupported RDF term in a result: {term!r}")
+
+
+def normalise(term: Identifier | None) -> Identifier | None:
+    """Return ``term`` with an ``xsd:string`` datatype dropped (rdflib's plain literal)."""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:
+        return Literal(str(term), normalize=False)
+    return term
+
+
+def from_json(data: Any, *, origin: str) -> QueryResult:
+    """Read a SPARQL 1.1 JSON result document (already decoded) into a :class:`QueryResult`.
+
+    Raises
+    ------
+    StoreError
+        If the document is not a SELECT result (``head.vars`` and ``results.bindings``).
+    """
+    try:
+        variables = [str(v) for v in data["head"]["vars"]]
+        bindings = data["results"]["bindings"]
+        rows = [
+            {name: _from_json_term(b[name]) if name in b else None for name in variables}
+            for b in bindings
+        ]
+    except (KeyError, TypeError, ValueError) as error:
+        raise StoreError(f"{origin}: not a SPARQL JSON SELECT result ({error})") from None
+    return QueryResult(variables, rows)
+
+
+def _from_json_term(term: Mapping[str, str]) -> Identifier:
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in term:
+            return Literal(value, lang=term["xml:lang"], normalize=False)
+        datatype = term.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return Literal(value, datatype=URIRef(datatype), normalize=False)
+        return Literal(value, normalize=False)
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def ntriples(term: Identifier) -> str:
+    """Write ``term`` in N-Triples syntax (also valid SPARQL): ``<iri>``, ``"text"@en``, …
+
+    Examples
+    --------
+    >>> ntriples(Literal('say "hi"\\n', lang="en"))
+    '"say \\\\"hi\\\\"\\\\n"@en'
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = _escape(str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(c, c) for c in text)
+
+
+def _python(term: Identifier) -> Any:
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def _compact(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            if term.startswith(str(namespace)) and len(term) > len(namespace):
+                return f"{prefix}:{term[len(namespace) :]}"
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _table(result: QueryResult) -> str:
+    rows = [[_compact(row[v]) for v in result.variables] for row in result.rows]
+    return render_table(result.variables, rows) + "\n"
+
+
+def _markdown(result: QueryResult) -> str:
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(result.variables) + " |"]
+    lines.append("|" + "|".join("---" for _ in result.variables) + "|")
+    for row in result.rows:
+        lines.append("| " + " | ".join(cell(_compact(row[v])) for v in result.variables) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row[v]) for v in result.variables])
+    return buffer.getvalue()
+
+
+def _csv_value(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv(result: QueryResult) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append(
+            "\t".join("" if row[v] is None else ntriples(row[v]) for v in result.variables)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _json(result: QueryResult) -> str:
+    bindings = [
+        {name: _json_term(term) for name, term in row.items() if term is not None}
+        for row in result.rows
+    ]
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    encoded = {"type": "literal", "value": str(term)}
+    if term.language:
+        encoded["xml:lang"] = term.language
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        encoded["datatype"] = str(term.datatype)
+    return encoded

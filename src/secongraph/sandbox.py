@@ -1,0 +1,294 @@
+"""Run untrusted SPARQL safely: read-only SELECT, no remote access, parameters as RDF terms.
+
+Three guards, each enough on its own for the case it covers:
+
+1. :func:`check_query` parses the query with rdflib and refuses SPARQL Update, any form other
+   than SELECT, and (unless remote access is allowed) ``FROM``, ``FROM NAMED`` and ``SERVICE``
+   found in the query algebra. A scan of the query text outside strings, IRIs and comments also
+   refuses those keywords and ``\\u`` escapes, so a parser difference between rdflib and the
+   engine that runs the query cannot smuggle them past the algebra check.
+2. :func:`bind_values` binds parameters as a ``VALUES`` block built from validated terms, written
+   in N-Triples syntax and parsed back to check that the round trip gives exactly the value.
+3. :func:`no_io` is a Python audit hook, active only while a query is evaluated in Python
+   (rdflib), that refuses any socket, subprocess or file open other than reading Python code.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pyparsing import ParseBaseException
+from rdflib import BNode, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
+
+from .errors import ParameterError, QueryError
+from .namespaces import PREFIXES
+from .results import ntriples
+
+__all__ = [
+    "SandboxViolation",
+    "bind_values",
+    "check_query",
+    "code_segments",
+    "no_io",
+    "sparql_term",
+    "strip_comments",
+]
+
+_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n\r]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<code>[^#"'<]+|.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_REMOTE_KEYWORDS = re.compile(r"(?<![\w:?$-])(SERVICE|LOAD|FROM)(?![\w:-])", re.IGNORECASE)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("secongraph_no_io", default=False)
+_BLOCKED_EVENTS = (
+    "socket.",
+    "urllib.Request",
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "ctypes.dlopen",
+    "http.client.connect",
+)
+_CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+
+
+class SandboxViolation(PermissionError):
+    """Raised inside query evaluation when it tries to reach a socket, a process or a file."""
+
+
+def code_segments(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, text)`` of the parts of a query outside strings, IRIs and comments."""
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "code":
+            yield match.start(), match.group()
+
+
+def strip_comments(text: str) -> str:
+    """Return ``text`` without its ``#`` comments (strings and IRIs are kept as they are).
+
+    SPARQLWrapper guesses the query form from the first keyword it finds, comments included
+    (``# … to remove`` reads as ``MOVE``, an update), so queries are sent without comments.
+
+    Examples
+    --------
+    >>> strip_comments('SELECT * WHERE { ?s ?p "#1" } # to remove')
+    'SELECT * WHERE { ?s ?p "#1" } '
+    """
+    return "".join(m.group() for m in _TOKENS.finditer(text) if m.lastgroup != "comment")
+
+
+def check_query(text: str, *, allow_remote: bool = False, origin: str = "query") -> Query:
+    """Parse ``text`` and refuse what a read-only, local SELECT must not contain.
+
+    Parameters
+    ----------
+    text
+        The SPARQL query. The secongraph prefixes are predeclared.
+    allow_remote
+        Allow ``FROM``, ``FROM NAMED`` and ``SERVICE`` (``LOAD`` is an update: always refused).
+    origin
+        Names the query in messages (a file name or a query name).
+
+    Returns
+    -------
+    rdflib.plugins.sparql.sparql.Query
+        The parsed and translated query.
+
+    Raises
+    ------
+    QueryError
+        For a syntax error, an update, a query that is not a SELECT, or a remote-access keyword.
+    """
+    code = " ".join(segment for _, segment in code_segments(text))
+    if "\\u" in code.lower():
+        raise QueryError(f"{origin}: \\u escapes outside strings and IRIs are refused")
+    query = _parse(text, origin)
+    if query.algebra.name != "SelectQuery":
+        kind = query.algebra.name.removesuffix("Query").upper()
+        raise QueryError(f"{origin}: only SELECT queries can be run, not {kind}")
+    if not allow_remote:
+        found = _REMOTE_KEYWORDS.search(code)
+        if query.algebra.get("datasetClause") or _has_service(query.algebra) or found:
+            keyword = found.group(1).upper() if found else "FROM/SERVICE"
+            raise QueryError(
+                f"{origin}: {keyword} reads other graphs or endpoints and is refused",
+                hint="Pass --allow-remote if you trust this query.",
+            )
+    return query
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str, origin: str) -> Query:
+    """Parse and translate a query once (rdflib takes tens of milliseconds per query)."""
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as error:
+        if _is_update(text):
+            raise QueryError(
+                f"{origin}: SPARQL Update is refused; query run only reads the graph"
+            ) from None
+        raise QueryError(
+            f"{origin}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+        ) from None
+    try:
+        return translateQuery(parsed, initNs=_NS_PREFIXES)
+    except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
+        raise QueryError(f"{origin}: {error}") from None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except ParseBaseException:
+        return False
+    return True
+
+
+def _has_service(node: Any) -> bool:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            return True
+        return any(_has_service(value) for value in node.values())
+    if isinstance(node, list | tuple):
+        return any(_has_service(item) for item in node)
+    return False
+
+
+def sparql_term(term: Identifier) -> str:
+    """Write ``term`` for SPARQL text and check that parsing it back gives exactly ``term``.
+
+    Raises
+    ------
+    ParameterError
+        If the term cannot be written safely (an invalid IRI, language tag or datatype).
+
+    Examples
+    --------
+    >>> sparql_term(Literal('x" } UNION { ?s ?p ?o } #'))
+    '"x\\\\" } UNION { ?s ?p ?o } #"'
+    """
+    if isinstance(term, BNode):
+        raise ParameterError("a blank node cannot be a parameter value")
+    text = ntriples(term)
+    try:
+        [parsed] = ox.parse(f"<urn:x:s> <urn:x:p> {text} .", ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as error:
+        raise ParameterError(f"{text}: not a valid RDF term ({error})") from None
+    if _identity(parsed.object) != _identity(term):
+        raise ParameterError(f"{text}: does not read back as the same RDF term")
+    return text
+
+
+def _identity(term: Any) -> tuple[str, str, str]:
+    """(kind, value, datatype or language) of a pyoxigraph or rdflib term; tags are case-blind."""
+    if isinstance(term, ox.NamedNode | URIRef):
+        return ("iri", str(term.value if isinstance(term, ox.NamedNode) else term), "")
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ("literal", term.value, "@" + term.language.lower())
+        return ("literal", term.value, term.datatype.value)
+    if isinstance(term, Literal):
+        if term.language:
+            return ("literal", str(term), "@" + term.language.lower())
+        return ("literal", str(term), str(term.datatype or _XSD_STRING))
+    raise ParameterError(f"not an RDF term: {term!r}")
+
+
+def bind_values(text: str, bindings: Mapping[str, Identifier]) -> str:
+    """Return ``text`` with a ``VALUES`` block for ``bindings`` at the start of its WHERE clause.
+
+    A variable in a ``VALUES`` block at the start of the outer group is bound for every pattern,
+    ``FILTER`` and ``BIND`` of that group, as rdflib's ``initBindings`` binds it.
+
+    Raises
+    ------
+    QueryError
+        If the query has no ``{`` that opens its WHERE clause.
+    ParameterError
+        If a value cannot be written as a term (see :func:`sparql_term`).
+
+    Examples
+    --------
+    >>> bind_values("SELECT ?s WHERE { ?s ?p ?_o }", {"_o": Literal("x")})
+    'SELECT ?s WHERE { VALUES (?_o) { ("x") } ?s ?p ?_o }'
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(sparql_term(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    depth = 0
+    for offset, segment in code_segments(text):
+        for index, char in enumerate(segment):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            elif char == "{" and depth == 0:
+                at = offset + index + 1
+                return text[:at] + block + text[at:]
+    raise QueryError("the query has no WHERE clause to bind parameters in")
+
+
+@cache
+def _install_hook() -> None:
+    sys.addaudithook(_audit)
+
+
+def _code_folders() -> tuple[str, ...]:
+    return tuple(str(Path(p).resolve()) for p in sys.path if p)
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _ACTIVE.get():
+        return
+    if event.startswith(_BLOCKED_EVENTS):
+        raise SandboxViolation(f"{event} during query evaluation")
+    if event == "open":
+        path = args[0]
+        is_code = isinstance(path, str) and path.endswith(_CODE_SUFFIXES)
+        if is_code and str(Path(path).resolve()).startswith(_code_folders()):
+            return
+        raise SandboxViolation(f"opening {path!r} during query evaluation")
+
+
+@contextmanager
+def no_io() -> Iterator[None]:
+    """Refuse sockets, processes and file opens (other than Python code) in this block.
+
+    The audit hook is installed on first use and stays (Python cannot remove one); it does
+    nothing outside this block.
+
+    Raises
+    ------
+    SandboxViolation
+        From inside the block, where the code tries one of them.
+    """
+    _install_hook()
+    token = _ACTIVE.set(True)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)

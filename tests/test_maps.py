@@ -1,0 +1,366 @@
+"""Collaboration maps (issue 4, part b): determinism, safety, and a real headless Chromium.
+
+The browser tests open each SECON map and one built from hostile strings in Debian's Chromium
+(Playwright with ``executable_path``), record every request and console message, and use the
+page's vis-network the way a reader does: hover, search, filter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from secongraph import cli as cli_module
+from secongraph.errors import SecongraphError, SourceError
+from secongraph.maps import COLOR_BY, MAP_KINDS, METRICS, map_html, render_map, write_maps
+from secongraph.reference import NUTS_FOLDER, nuts_outlines
+from secongraph.store import Store
+
+HOSTILE = (
+    "<img src=x onerror=window.__pwned=1>",
+    "</script><script>window.__pwned=1</script>",
+    "line\u2028separator & <b>bold</b>",
+)
+DATA_OPEN = '<script type="application/json" id="map-data">'
+
+
+def payload(html: str) -> dict[str, Any]:
+    """The map's data, as the page parses it."""
+    start = html.index(DATA_OPEN) + len(DATA_OPEN)
+    data: dict[str, Any] = json.loads(html[start : html.index("</script>", start)])
+    return data
+
+
+def small_graph(label: str = "Organisation") -> nx.Graph:
+    """Three organisations and two ties, with the attributes of secongraph.network's projections."""
+    graph = nx.Graph()
+    for i, (kind_type, country, lat, lon) in enumerate(
+        [("municipality", "Bulgaria", 41.93, 25.55), ("NGO", "Greece", 37.51, 22.37),
+         ("NGO", "Greece", 37.51, 22.37)]
+    ):  # fmt: skip
+        graph.add_node(
+            f"https://example.org/org/{i}", label=f"{label} {i}", kind="organisation",
+            type=kind_type, country=country, region="BG422" if i == 0 else "EL653",
+            lat=lat, lon=lon, sources=[f"https://example.org/source/{i}"],
+            partner=i == 0, lead_partner=i == 0, degree=2 - (i > 0),
+        )  # fmt: skip
+    for a, b, weight in [(0, 1, 2), (0, 2, 1)]:
+        graph.add_edge(
+            f"https://example.org/org/{a}", f"https://example.org/org/{b}", weight=weight,
+            events=[f"https://example.org/event/{a}{b}"], event_labels=[f"Workshop {a}{b}"],
+            projects=[], sources=["https://example.org/source/0"],
+        )  # fmt: skip
+    return graph
+
+
+def hostile_graph() -> nx.Graph:
+    """Labels, types, places, sources and event names that try to become markup or script."""
+    graph = nx.Graph()
+    for i, text in enumerate(HOSTILE):
+        graph.add_node(
+            f"https://example.org/hostile/{i}", label=text, kind="organisation", type=text,
+            country=text, region=text, lat=None, lon=None, sources=[text],
+            partner=False, lead_partner=False,
+        )  # fmt: skip
+    graph.add_edge(
+        "https://example.org/hostile/0", "https://example.org/hostile/1", weight=1,
+        events=["https://example.org/e"], event_labels=[HOSTILE[1]], projects=[], sources=[HOSTILE[0]],
+    )  # fmt: skip
+    return graph
+
+
+# --- without a browser ------------------------------------------------------------------------
+
+
+def test_same_input_gives_the_same_bytes(tmp_path: Path, data_dir: Path) -> None:
+    outlines = nuts_outlines(data_dir / NUTS_FOLDER, ["BG422", "EL653"])
+    for geographic in (False, True):
+        first = render_map(small_graph(), tmp_path / "a.html", title="T", geographic=geographic,
+                           outlines=outlines)  # fmt: skip
+        second = render_map(small_graph(), tmp_path / "b.html", title="T", geographic=geographic,
+                            outlines=outlines)  # fmt: skip
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_markup_loads_nothing_and_allows_only_its_own_scripts() -> None:
+    """No element of the page names a resource; the CSP forbids every load and foreign script."""
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append((tag, dict(attrs)))
+
+    parser = Elements()
+    parser.feed(map_html(hostile_graph(), title=HOSTILE[1]))
+    names = [tag for tag, _ in parser.tags]
+    assert "link" not in names and "img" not in names and "iframe" not in names
+    for tag, attrs in parser.tags:
+        assert not {"src", "href", "action", "srcset"} & attrs.keys(), tag
+    assert names.count("script") == 3  # data, vis-network, the map: the hostile title made none
+    csp = next(
+        a["content"] for t, a in parser.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert (
+        csp is not None
+        and "default-src 'none'" in csp
+        and "unsafe" not in csp.split("style-src")[0]
+    )
+
+
+def test_data_travels_as_escaped_json() -> None:
+    html = map_html(hostile_graph(), title=HOSTILE[1])
+    data = payload(html)
+    assert data["title"] == HOSTILE[1]
+    assert sorted(data["nodes"]["label"]) == sorted(HOSTILE)
+    assert HOSTILE[1] not in html and "\u2028" not in html
+    assert html.count("</script>") == 3
+
+
+def test_strongest_ties_are_shown_and_counted() -> None:
+    graph = nx.complete_graph([f"https://example.org/{i}" for i in range(6)])
+    for a, b in graph.edges:
+        graph.edges[a, b]["weight"] = 1
+    graph.add_edge("https://example.org/0", "https://example.org/1", weight=5)
+    data = payload(map_html(graph, title="T", max_ties_per_node=1))
+    assert data["ties"] == {"shown": 5, "total": 15, "maxPerNode": 1}
+    assert (0, 1) in set(zip(data["edges"]["from"], data["edges"]["to"], strict=True))
+    everything = payload(map_html(graph, title="T", max_ties_per_node=None))
+    assert everything["ties"] == {"shown": 15, "total": 15, "maxPerNode": None}
+
+
+def test_geographic_view_places_nodes_by_longitude_and_latitude(data_dir: Path) -> None:
+    outlines = nuts_outlines(data_dir / NUTS_FOLDER, ["BG422", "EL653"])
+    data = payload(map_html(small_graph(), title="T", geographic=True, outlines=outlines))
+    x, y = data["nodes"]["x"], data["nodes"]["y"]
+    assert x[0] > x[1] and y[0] < y[1]  # Haskovo lies east and north of Tripoli
+    assert {o["id"]: o["role"] for o in data["outlines"]}["BG422"] == "region"
+    assert "EuroGeographics" in data["attribution"]
+
+
+def test_unknown_metric_or_colouring_is_refused() -> None:
+    with pytest.raises(SecongraphError, match='Unknown metric "closeness"'):
+        map_html(small_graph(), title="T", size_by="closeness")
+    with pytest.raises(SecongraphError, match='no "betweenness" values'):
+        map_html(small_graph(), title="T", size_by="betweenness")
+    with pytest.raises(SecongraphError, match='Unknown colouring "size"'):
+        map_html(small_graph(), title="T", color_by="size")
+
+
+def test_nuts_outlines_reads_regions_and_refuses_unknown_codes(data_dir: Path) -> None:
+    outlines = nuts_outlines(data_dir / NUTS_FOLDER, ["EL65", "BG422"])
+    roles = {f["properties"]["id"]: f["properties"]["role"] for f in outlines["features"]}
+    assert roles["EL65"] == roles["BG422"] == "region" and roles["DE"] == "context"
+    with pytest.raises(SourceError, match="no NUTS 2021 outline for XX9"):
+        nuts_outlines(data_dir / NUTS_FOLDER, ["XX9"])
+
+
+def test_cli_choices_match_the_library() -> None:
+    assert tuple(MAP_KINDS) == cli_module.MAP_KINDS
+    assert cli_module.COLOR_BY == COLOR_BY
+    assert tuple(METRICS) == cli_module.SIZE_BY
+
+
+def test_cli_map_writes_the_file(tmp_path: Path, data_dir: Path) -> None:
+    output = tmp_path / "bg.html"
+    result = CliRunner().invoke(
+        cli_module.cli,
+        ["map", "geographic", "--data", str(data_dir), "--country", "BG", "-o", str(output)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert {c for c in payload(output.read_text())["nodes"]["country"]} == {"Bulgaria"}
+
+
+def test_cli_maps_writes_every_map(tmp_path: Path, data_dir: Path) -> None:
+    args = ["maps", "--data", str(data_dir), "--out", str(tmp_path)]
+    result = CliRunner().invoke(cli_module.cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"map-{k}.html" for k in MAP_KINDS)
+
+
+def test_partnership_map_shows_the_nine_partners(secon_maps: dict[str, Path]) -> None:
+    nodes = payload(secon_maps["partnership"].read_text())["nodes"]
+    assert len(nodes["id"]) == 9 and all(nodes["partner"]) and sum(nodes["lead"]) == 1
+
+
+# --- in a real headless Chromium ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def secon_maps(secon_store: Store, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # fmt: skip
+    """Every standard map of the SECON data, written once for the session."""
+    folder = tmp_path_factory.mktemp("maps")
+    paths = write_maps(secon_store, folder, reference_dir=data_dir / NUTS_FOLDER)
+    return {path.stem.removeprefix("map-"): path for path in paths}
+
+
+class Opened:
+    """A map open in a page, with every request and console error it caused."""
+
+    def __init__(self, page: Any, requests: list[str], errors: list[str]) -> None:
+        self.page, self.requests, self.errors = page, requests, errors
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def wait_for(self, predicate: str, arg: Any = None) -> None:
+        """Poll ``predicate`` until it is true (``page.wait_for_function`` evaluates strings with
+        eval, which the map's Content-Security-Policy rightly refuses)."""
+        for _ in range(200):
+            if self.js(predicate, arg):
+                return
+            self.page.wait_for_timeout(50)
+        pytest.fail(f"never true in the page: {predicate}")
+
+    def hover_node(self, node_id: int) -> None:
+        """Move the mouse over a node's position on the canvas, as a reader would."""
+        point = self.js(
+            "id => { const n = window.secongraphMap.network;"
+            " return n.canvasToDOM(n.getPositions([id])[id]); }", node_id
+        )  # fmt: skip
+        box = self.page.locator("#network canvas").bounding_box()
+        self.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+
+
+@contextmanager
+def opened(browser: Any, path: Path) -> Iterator[Opened]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(path.as_uri())
+        result = Opened(page, requests, errors)
+        result.wait_for("() => window.secongraphMap && window.secongraphMap.firstDrawn > 0")
+        yield result
+    finally:
+        page.close()
+
+
+DRAWN_PIXELS = """() => {
+  const canvas = document.querySelector('#network canvas');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 0; i < pixels.length; i += 4) { if (pixels[i + 3] > 0) drawn++; }
+  return drawn;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", list(MAP_KINDS))
+def test_secon_map_works_offline_in_chromium(browser: Any, secon_maps: dict[str, Path], kind: str) -> None:  # fmt: skip
+    path = secon_maps[kind]
+    data = payload(path.read_text())
+    count = len(data["nodes"]["id"])
+    with opened(browser, path) as page:
+        assert page.js("window.secongraphMap.network.body.data.nodes.length") == count
+        assert page.js(DRAWN_PIXELS) > 1000
+
+        # hover: the node's details appear as text
+        biggest = max(range(count), key=lambda i: (data["nodes"]["size"][i], -i))
+        page.hover_node(biggest)
+        page.wait_for(
+            "label => document.querySelector('#details h2')?.textContent === label",
+            data["nodes"]["label"][biggest],
+        )
+        sources = page.page.locator("#details dt").filter(has_text="Source").count()
+        assert sources == (1 if data["nodes"]["sources"][biggest] else 0)
+
+        # search: Enter selects the first match, focuses the view on it and shows its details
+        target = count - 1
+        page.page.fill("#search", data["nodes"]["label"][target])
+        page.page.press("#search", "Enter")
+        assert page.js("window.secongraphMap.network.getSelectedNodes()") == [target]
+        # focus mode: everything outside the node's neighbourhood is dimmed
+        outside = (
+            count - 1 - len(page.js(f"window.secongraphMap.network.getConnectedNodes({target})"))
+        )
+        dimmed = (
+            "window.secongraphMap.nodes.get({filter: n => n.color.background === '#ececec'}).length"
+        )
+        assert page.js(dimmed) == outside
+        page.wait_for(
+            """id => { const n = window.secongraphMap.network;
+                       const p = n.canvasToDOM(n.getPositions([id])[id]);
+                       const c = document.querySelector('#network canvas');
+                       return Math.abs(p.x - c.clientWidth / 2) < 2 && Math.abs(p.y - c.clientHeight / 2) < 2; }""",
+            target,
+        )  # fmt: skip
+
+        # filter: unticking a type hides exactly its nodes (where there is more than one type)
+        types = data["categories"]["type"]
+        if len(types) > 1:
+            page.page.locator("#filter-type input").first.uncheck()
+            hidden = "window.secongraphMap.nodes.get({filter: n => n.hidden}).length"
+            assert page.js(hidden) == types[0]["count"]
+        else:
+            assert page.page.locator("#filter-type").is_hidden()
+
+        assert page.errors == []
+        assert page.requests == [path.as_uri()]
+
+
+@pytest.mark.browser
+def test_tie_hover_shows_the_events_behind_it(browser: Any, secon_maps: dict[str, Path]) -> None:
+    path = secon_maps["partnership"]
+    with opened(browser, path) as page:
+        page.page.mouse.move(0, 0)
+        middle = page.js(
+            """() => { const n = window.secongraphMap.network;
+                       const e = window.secongraphMap.data.edges[0];
+                       const p = n.getPositions([e.from, e.to]);
+                       return n.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2}); }"""
+        )  # fmt: skip
+        box = page.page.locator("#network canvas").bounding_box()
+        page.page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"])
+        page.wait_for("document.querySelector('#details h2')?.textContent.includes(' — ')")
+        terms = page.page.locator("#details dt").all_text_contents()
+        assert "Shared events and projects" in terms and "Projects" in terms
+
+
+@pytest.mark.browser
+def test_geographic_map_draws_region_outlines_behind_nodes(browser: Any, secon_maps: dict[str, Path]) -> None:  # fmt: skip
+    with opened(browser, secon_maps["geographic"]) as page:
+        shaded = page.js(
+            """() => { const c = document.querySelector('#network canvas');
+                       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                       let n = 0;
+                       for (let i = 0; i < d.length; i += 4) { if (d[i] === 220 && d[i+1] === 232 && d[i+2] === 244) n++; }
+                       return n; }"""
+        )  # fmt: skip
+        assert shaded > 100  # the fill of the organisations' NUTS regions (#dce8f4)
+        assert "EuroGeographics" in page.page.locator("#attribution").text_content()
+
+
+@pytest.mark.browser
+def test_injected_strings_stay_text(browser: Any, tmp_path: Path) -> None:
+    path = render_map(hostile_graph(), tmp_path / "hostile.html", title=HOSTILE[1])
+    with opened(browser, path) as page:
+        assert page.page.title() == HOSTILE[1]
+        assert page.page.locator("#map-title").text_content() == HOSTILE[1]
+        legend = page.page.locator("#legend").text_content()
+        assert HOSTILE[0] in legend and HOSTILE[1] in legend
+        page.hover_node(0)
+        page.wait_for("() => document.querySelector('#details h2') !== null")
+        assert page.page.locator("#details h2").text_content() == HOSTILE[0]
+        page.page.fill("#search", "onerror")
+        assert (
+            page.page.locator("#search-results button").first.text_content().startswith(HOSTILE[0])
+        )
+        assert page.js("typeof window.__pwned") == "undefined"
+        assert page.page.locator("#details img, #legend img, #search-results img, b").count() == 0
+        assert page.errors == []
+        assert page.requests == [path.as_uri()]

@@ -1,0 +1,531 @@
+"""Collaboration networks on the real SECON data: projections, filters, metrics, write-back, CLI.
+
+Expected answers are read from the data files with rdflib, independently of network.py, or are
+known answers from the literature (the Florentine families, as in networkx's own tests).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, Graph, URIRef
+
+from secongraph.cli import NETWORK_FORMATS, PROJECTIONS, cli
+from secongraph.errors import ExportError, ParameterError
+from secongraph.namespaces import ID, SG, sparql_prologue
+from secongraph.network import (
+    METRICS_GRAPH,
+    NetworkFormat,
+    Projection,
+    add_metrics,
+    co_participation,
+    compute_metrics,
+    export_network,
+    metrics_graph,
+    organisation_event,
+    partnership_network,
+    region_network,
+    top_brokers,
+)
+from secongraph.store import Store, build_store, data_files
+from secongraph.validate import validate
+
+ORG = f"{ID}organisation/"
+SECON = ID["project/secon"]
+WORKSHOP = ID["event/2023-11-13-haskovo-interregional-workshop"]
+LATITUDE, LONGITUDE = URIRef("https://schema.org/latitude"), URIRef("https://schema.org/longitude")
+LEAD_PARTNER = URIRef("https://w3id.org/secongraph/vocab/partner-role/lead-partner")
+CONTRACT = {
+    "label": str,
+    "labels": dict,
+    "kind": str,
+    "type": str,
+    "type_iri": str,
+    "country": (str, type(None)),
+    "country_code": (str, type(None)),
+    "region": (str, type(None)),
+    "regions": list,
+    "lat": (float, type(None)),
+    "lon": (float, type(None)),
+    "sources": list,
+    "partner": bool,
+    "lead_partner": bool,
+}
+
+
+def parse(data_dir: Path, name: str) -> Graph:
+    return Graph().parse(data_dir / name)
+
+
+def org(slug: str) -> str:
+    return ORG + slug
+
+
+# --- projections on the SECON data -----------------------------------------------------------
+
+
+def test_the_nine_partners_form_the_partnership_network(secon_store: Store, data_dir: Path):
+    kick_off = parse(data_dir, "kick-off-meeting-report.ttl")
+    partnerships = [
+        p
+        for p in kick_off.subjects(RDF.type, SG.Partnership)
+        if (p, SG.organisation, SECON) in kick_off
+    ]
+    partners = {str(kick_off.value(p, SG.member)) for p in partnerships}
+    leads = {
+        str(kick_off.value(p, SG.member))
+        for p in partnerships
+        if (p, SG.role, LEAD_PARTNER) in kick_off
+    }
+
+    graph = partnership_network(secon_store, str(SECON))
+
+    assert len(partners) == 9
+    assert set(graph) == partners
+    assert graph.number_of_edges() == 9 * 8 // 2
+    assert [n for n, lead in graph.nodes(data="lead_partner") if lead] == sorted(leads)
+    assert graph.nodes[org("region-of-peloponnese")]["label"] == "Region of Peloponnese"
+    assert graph.graph["lead_partners"] == sorted(leads)
+    assert all(data["projects"] == [str(SECON)] for _, _, data in graph.edges(data=True))
+
+
+def test_partnership_network_accepts_a_slug_and_refuses_an_unknown_project(secon_store: Store):
+    assert set(partnership_network(secon_store, "secon")) == set(
+        partnership_network(secon_store, str(SECON))
+    )
+    with pytest.raises(ParameterError, match="--project 'nothing'"):
+        partnership_network(secon_store, "nothing")
+
+
+def workshop_participants(data_dir: Path) -> set[str]:
+    """Named organisations at the Haskovo workshop or its days and visit, read with rdflib."""
+    data = parse(data_dir, "2023-11-09-haskovo-interregional-workshop.ttl")
+    events = {WORKSHOP, *data.subjects(SG.superEvent, WORKSHOP)}
+    groups = set(data.subjects(RDF.type, SG.ParticipantGroup))
+    return {
+        str(data.value(p, SG.participant))
+        for p in data.subjects(RDF.type, SG.Participation)
+        if data.value(p, SG.event) in events and data.value(p, SG.participant) not in groups
+    }
+
+
+def test_the_haskovo_workshop_links_its_participants(secon_store: Store, data_dir: Path):
+    participants = workshop_participants(data_dir)
+    graph = co_participation(secon_store)
+
+    assert {org("agency-for-social-assistance"), org("harghita-county-council")} <= participants
+    for a in participants:
+        for b in participants - {a}:
+            assert str(WORKSHOP) in graph.edges[a, b]["events"], (a, b)
+    tie = graph.edges[org("agency-for-social-assistance"), org("harghita-county-council")]
+    assert tie["event_labels"] == ["Interregional workshop in Haskovo"]
+    assert tie["sources"] == [
+        str(ID["source/2023-11-09-haskovo-interregional-workshop-press-release"])
+    ]
+
+
+def test_days_and_visits_count_once_as_their_workshop(secon_store: Store):
+    graph = co_participation(secon_store)
+    # both took part in day 1, day 2 and the visit, and both are SECON partners
+    tie = graph.edges[org("harghita-county-council"), org("region-of-peloponnese")]
+    assert tie["events"].count(str(WORKSHOP)) == 1
+    assert not any("day-" in e or "visit" in e for e in tie["events"])
+    assert tie["projects"] == [str(SECON)]
+    for _, _, data in graph.edges(data=True):
+        assert data["weight"] == len(data["events"]) + len(data["projects"])
+
+
+def test_unnamed_groups_stay_out_of_the_organisation_network(secon_store: Store, data_dir: Path):
+    data = parse(data_dir, "2023-11-09-haskovo-interregional-workshop.ttl")
+    groups = {str(g) for g in data.subjects(RDF.type, SG.ParticipantGroup)}
+    graph = co_participation(secon_store)
+    assert groups and not groups & set(graph)
+    assert {kind for _, kind in graph.nodes(data="kind")} == {"organisation"}
+
+
+def test_every_organisation_node_keeps_the_contract(secon_store: Store):
+    graph = co_participation(secon_store)
+    for node, data in graph.nodes(data=True):
+        for key, kind in CONTRACT.items():
+            assert isinstance(data[key], kind), (node, key, data[key])
+        assert node.startswith(ORG)
+        assert data["region"] == (data["regions"][0] if data["regions"] else None)
+
+
+def test_places_come_from_the_nuts_label_points(secon_store: Store, data_dir: Path):
+    nuts = parse(data_dir, "nuts2021.ttl")
+
+    def point(code: str) -> tuple[float, float]:
+        region = next(r for r, c in nuts.subject_objects(SG.nutsCode) if str(c) == code)
+        return float(nuts.value(region, LATITUDE)), float(nuts.value(region, LONGITUDE))
+
+    territories = parse(data_dir, "partner-territories-nuts2021.ttl")
+    rhein_neckar = [
+        str(nuts.value(r, SG.nutsCode))
+        for r in territories.objects(URIRef(org("verband-region-rhein-neckar")), SG.territory)
+    ]
+    graph = co_participation(secon_store)
+
+    haskovo = graph.nodes[org("municipality-of-haskovo")]
+    assert (haskovo["region"], haskovo["country_code"], haskovo["country"]) == (
+        "BG422",
+        "BG",
+        "Bulgaria",
+    )
+    assert (haskovo["lat"], haskovo["lon"]) == point("BG422")
+    assert haskovo["labels"]["bg"] == "Община Хасково"
+
+    vrrn = graph.nodes[org("verband-region-rhein-neckar")]
+    assert len(rhein_neckar) == 15 and vrrn["regions"] == sorted(rhein_neckar)
+    assert vrrn["lat"] == pytest.approx(sum(point(c)[0] for c in rhein_neckar) / 15)
+    assert vrrn["lon"] == pytest.approx(sum(point(c)[1] for c in rhein_neckar) / 15)
+
+    kmop = graph.nodes[org("kmop")]  # no region stated: its country's NUTS level-0 point
+    assert kmop["region"] is None and (kmop["lat"], kmop["lon"]) == point("EL")
+
+
+def test_partners_and_types(secon_store: Store):
+    graph = co_participation(secon_store)
+    assert graph.nodes[org("municipality-of-haskovo")]["type"] == "municipality"
+    assert graph.nodes[org("municipality-of-haskovo")]["type_iri"] == str(SG.Municipality)
+    assert graph.nodes[org("harghita-county-council")]["partner"] is True
+    assert graph.nodes[org("harghita-county-council")]["lead_partner"] is False
+    assert graph.nodes[org("agency-for-social-assistance")]["partner"] is False
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def test_country_filter_keeps_only_that_country(secon_store: Store, data_dir: Path):
+    workshop = parse(data_dir, "2023-11-09-haskovo-interregional-workshop.ttl")
+    bulgarian = {
+        str(o) for o in workshop.subjects(SG.country, ID["country/bg"]) if str(o).startswith(ORG)
+    }
+    graph = co_participation(secon_store, country="bg")
+    assert set(graph) == bulgarian
+    assert {code for _, code in graph.nodes(data="country_code")} == {"BG"}
+
+
+def test_region_filter_includes_regions_below(secon_store: Store):
+    peloponnese = co_participation(secon_store, region="EL65")
+    greece = co_participation(secon_store, region="EL")
+    assert org("region-of-peloponnese") in peloponnese
+    assert set(peloponnese) <= set(greece)
+    assert org("kmop") not in greece  # in Greece, but no region is stated for it
+    assert all("EL65" in data["regions"] for _, data in peloponnese.nodes(data=True))
+
+
+def test_type_filter_includes_subclasses(secon_store: Store):
+    authorities = co_participation(secon_store, org_type="sg:PublicAuthority")
+    municipalities = co_participation(secon_store, org_type="Municipality")
+    assert {t for _, t in municipalities.nodes(data="type")} == {"municipality"}
+    assert set(municipalities) < set(authorities)
+    assert {"county council", "regional government"} <= {
+        t for _, t in authorities.nodes(data="type")
+    }
+
+
+def test_date_range_and_event_filters(secon_store: Store):
+    later = co_participation(secon_store, since="2024-01-01")
+    events = {e for _, _, data in later.edges(data=True) for e in data["events"]}
+    assert events and all(e.rsplit("/", 1)[-1] >= "2024" for e in events)
+    assert org("agency-for-social-assistance") not in later
+
+    day_2 = co_participation(secon_store, event="2023-11-13-haskovo-interregional-workshop-day-2")
+    tie = day_2.edges[org("agency-for-social-assistance"), org("harghita-county-council")]
+    assert tie["events"] == [str(WORKSHOP)] and tie["projects"] == []
+    assert org("arcadian-social-services-network") not in day_2
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"country": "XX"}, "--country 'XX'"),
+        ({"region": "ZZ99"}, "--region 'ZZ99'"),
+        ({"org_type": "Spaceship"}, "--type 'Spaceship'"),
+        ({"since": "2023-13-01"}, "--since '2023-13-01'"),
+        ({"until": "soon"}, "--until 'soon'"),
+        ({"since": "2024-01-01", "until": "2023-01-01"}, "--since 2024-01-01 is after --until"),
+        ({"event": "no-such-event"}, "--event 'no-such-event'"),
+    ],
+)
+def test_bad_filter_values_are_usage_errors(
+    secon_store: Store, filters: dict[str, str], message: str
+):
+    with pytest.raises(ParameterError) as error:
+        co_participation(secon_store, **filters)
+    assert message in str(error.value)
+    assert error.value.exit_code == 2
+
+
+# --- other projections ------------------------------------------------------------------------
+
+
+def test_organisation_event_is_bipartite(secon_store: Store):
+    graph = organisation_event(secon_store)
+    events = {n for n, kind in graph.nodes(data="kind") if kind == "event"}
+    assert nx.is_bipartite(graph)
+    assert {graph.nodes[n]["bipartite"] for n in events} == {1}
+    assert {graph.nodes[n]["bipartite"] for n in set(graph) - events} == {0}
+    assert str(WORKSHOP) in events and not any("day-" in e for e in events)
+    assert "NGOs" in graph.nodes[str(WORKSHOP)]["groups"]
+    edge = graph.edges[org("harghita-county-council"), str(WORKSHOP)]
+    assert edge["roles"] == ["project partner"]
+    assert len(edge["events"]) == edge["weight"] == 3  # day 1, day 2 and the visit
+    assert "group" in {kind for _, kind in graph.nodes(data="kind")}
+    assert "group" not in {
+        kind for _, kind in organisation_event(secon_store, country="BG").nodes(data="kind")
+    }
+
+
+def test_region_network_adds_up_the_organisation_ties(secon_store: Store):
+    organisations = co_participation(secon_store)
+    countries = region_network(secon_store)
+    bg, ro = str(ID["country/bg"]), str(ID["country/ro"])
+    expected = sum(
+        data["weight"]
+        for a, b, data in organisations.edges(data=True)
+        if {organisations.nodes[a]["country_code"], organisations.nodes[b]["country_code"]}
+        == {"BG", "RO"}
+    )
+    assert countries.edges[bg, ro]["weight"] == expected
+    assert countries.nodes[bg]["kind"] == "country" and countries.nodes[bg]["code"] == "BG"
+
+    regions = region_network(secon_store, level=2)
+    el65 = str(ID["region/el65"])
+    assert org("region-of-peloponnese") in regions.nodes[el65]["organisations"]
+    assert regions.nodes[el65]["level"] == 2
+    with pytest.raises(ParameterError, match="--level 7"):
+        region_network(secon_store, level=7)
+
+
+def test_projections_are_deterministic(secon_store: Store, tmp_path: Path):
+    paths = []
+    for run in range(2):
+        graph = compute_metrics(co_participation(secon_store))
+        assert list(graph) == sorted(graph)
+        paths.append(export_network(graph, tmp_path / f"run-{run}.graphml", fmt="graphml"))
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+# --- metrics: known answers -------------------------------------------------------------------
+
+FLORENTINE_BETWEENNESS = {  # networkx/algorithms/centrality/tests/test_betweenness_centrality.py
+    "Acciaiuoli": 0.000,
+    "Albizzi": 0.212,
+    "Barbadori": 0.093,
+    "Bischeri": 0.104,
+    "Castellani": 0.055,
+    "Ginori": 0.000,
+    "Guadagni": 0.255,
+    "Lamberteschi": 0.000,
+    "Medici": 0.522,
+    "Pazzi": 0.000,
+    "Peruzzi": 0.022,
+    "Ridolfi": 0.114,
+    "Salviati": 0.143,
+    "Strozzi": 0.103,
+    "Tornabuoni": 0.092,
+}
+
+
+def test_florentine_families_betweenness_and_degree():
+    graph = compute_metrics(nx.florentine_families_graph())
+    for family, value in FLORENTINE_BETWEENNESS.items():
+        assert graph.nodes[family]["betweenness"] == pytest.approx(value, abs=1e-3)
+    assert graph.nodes["Medici"]["degree"] == graph.nodes["Medici"]["weighted_degree"] == 6
+    assert graph.graph["metrics"] == {"seed": 42, "betweenness": "exact"}
+
+
+def test_betweenness_is_sampled_above_the_threshold_and_repeats():
+    first = compute_metrics(
+        nx.florentine_families_graph(), betweenness_k_threshold=5, betweenness_k=5
+    )
+    second = compute_metrics(
+        nx.florentine_families_graph(), betweenness_k_threshold=5, betweenness_k=5
+    )
+    assert first.graph["metrics"]["betweenness"] == "approximate, k=5"
+    assert dict(first.nodes(data="betweenness")) == dict(second.nodes(data="betweenness"))
+
+
+def test_eigenvector_known_answers_and_disconnected_graphs():
+    path = compute_metrics(nx.path_graph(3))
+    assert [path.nodes[n]["eigenvector"] for n in path] == pytest.approx(
+        [0.5, 2**-0.5, 0.5], abs=1e-4
+    )
+    # a triangle, a pair and an isolated node: regular components all get 1/sqrt(n)
+    parts = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")])
+    parts.add_node("f")
+    compute_metrics(parts)
+    assert [parts.nodes[n]["eigenvector"] for n in "abcde"] == pytest.approx(
+        [6**-0.5] * 5, abs=1e-4
+    )
+    assert parts.nodes["f"]["eigenvector"] == 0.0
+    assert math.fsum(v**2 for _, v in parts.nodes(data="eigenvector")) == pytest.approx(
+        5 / 6, abs=1e-4
+    )
+
+
+def test_communities_are_numbered_by_size_then_smallest_member():
+    graph = nx.complete_graph(["w", "x", "y", "z"])
+    graph.add_edges_from(nx.complete_graph(["a", "b", "c", "d"]).edges)
+    graph.add_edges_from(nx.complete_graph(["p", "q", "r", "s", "t"]).edges)
+    graph.add_edges_from([("d", "w"), ("z", "p")])
+    compute_metrics(graph)
+    community = dict(graph.nodes(data="community"))
+    assert {community[n] for n in "pqrst"} == {0}
+    assert {community[n] for n in "abcd"} == {1}
+    assert {community[n] for n in "wxyz"} == {2}
+
+
+def test_top_brokers_per_group(secon_store: Store):
+    graph = compute_metrics(co_participation(secon_store))
+    rows = top_brokers(graph, by="type", top=1)
+    assert len(rows) == len({t for _, t in graph.nodes(data="type")})
+    best = max(graph, key=lambda n: graph.nodes[n]["betweenness"])
+    assert best in {r.node for r in rows}
+
+
+# --- write-back -------------------------------------------------------------------------------
+
+
+def test_metrics_written_back_are_queryable(data_dir: Path):
+    store = build_store(data_dir)
+    graph = compute_metrics(co_participation(store, country="BG"))
+    add_metrics(store, graph, {"date": "2026-01-02"})
+    add_metrics(store, graph, {"date": "2026-01-02"})  # replaces, does not add twice
+    query = f"""SELECT ?org ?degree ?community WHERE {{
+      GRAPH <{METRICS_GRAPH}> {{
+        ?m a sg:NodeMetrics ; sg:metricsOf ?org ; sg:degree ?degree ; sg:community ?community ;
+           sg:metricsRun ?run .
+        ?run sg:projection "co-participation" ; sg:randomSeed 42 ; sg:parameter "country=BG" .
+      }}
+    }} ORDER BY ?org"""
+    rows = list(store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True))
+    assert [r["org"].value for r in rows] == list(graph)
+    assert [int(r["degree"].value) for r in rows] == [graph.nodes[n]["degree"] for n in graph]
+    described = (
+        sparql_prologue()
+        + f"""ASK {{ GRAPH <{METRICS_GRAPH}> {{
+      <{METRICS_GRAPH}> a sg:SourceGraph ;
+        sg:method <https://w3id.org/secongraph/vocab/method/computed> ;
+        prov:wasGeneratedBy ?run ; dcterms:created "2026-01-02"^^xsd:date }} }}"""
+    )
+    assert store.oxigraph.query(described)
+    assert ox.NamedNode(METRICS_GRAPH) in set(store.oxigraph.named_graphs())
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_metrics_are_queryable_on_both_engines(data_dir: Path, engine: str):
+    store = build_store(data_dir, engine=engine)
+    graph = compute_metrics(co_participation(store))
+    add_metrics(store, graph, {"date": "2026-01-02"})
+    add_metrics(store, graph, {"date": "2026-01-02"})
+    answer = store.select(
+        "SELECT ?org ?b WHERE { ?m sg:metricsOf ?org ; sg:betweenness ?b } ORDER BY DESC(?b) ?org"
+    )
+    assert len(answer.rows) == len(graph)
+    best = min(graph, key=lambda n: (-graph.nodes[n]["betweenness"], n))
+    assert str(answer.rows[0]["org"]) == best
+
+
+def test_metrics_graph_conforms_to_the_shapes(secon_store: Store, data_dir: Path, tmp_path: Path):
+    graph = compute_metrics(co_participation(secon_store))
+    path = tmp_path / "network-metrics.ttl"
+    metrics_graph(graph, run={"date": "2026-01-02"}).serialize(path, format="turtle")
+    report = validate([path, *data_files(data_dir)])
+    assert report.conforms, [str(f) for f in report.findings]
+
+
+# --- export and CLI ---------------------------------------------------------------------------
+
+
+def test_exports_keep_every_tie(secon_store: Store, tmp_path: Path):
+    graph = compute_metrics(co_participation(secon_store))
+    graphml = nx.read_graphml(
+        export_network(graph, tmp_path / "g.graphml", fmt=NetworkFormat.GRAPHML)
+    )
+    gexf = nx.read_gexf(export_network(graph, tmp_path / "g.gexf", fmt="gexf"))
+    with export_network(graph, tmp_path / "g.csv", fmt="csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for exported in (graphml, gexf):
+        assert exported.number_of_edges() == graph.number_of_edges()
+    assert len(rows) == graph.number_of_edges()
+    assert {"source", "target", "weight", "events"} <= set(rows[0])
+    node = org("municipality-of-haskovo")
+    assert graphml.nodes[node]["betweenness"] == pytest.approx(graph.nodes[node]["betweenness"])
+
+
+def test_export_to_a_folder_is_an_export_error(secon_store: Store, tmp_path: Path):
+    with pytest.raises(ExportError, match="cannot write"):
+        export_network(co_participation(secon_store), tmp_path, fmt="csv")
+
+
+def test_cli_choices_match_the_library():
+    assert tuple(p.value for p in Projection) == PROJECTIONS
+    assert tuple(f.value for f in NetworkFormat) == NETWORK_FORMATS
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_cli_network_stats(data_dir: Path):
+    code, output = run("network", "stats", "--data", str(data_dir), "--top", "1")
+    assert code == 0
+    assert "Co-participation network: " in output
+    assert (
+        "Top brokers per NUTS 2 region" in output and "Top brokers per organisation type" in output
+    )
+    assert "Region of Peloponnese" in output
+
+
+@pytest.mark.parametrize("projection", PROJECTIONS)
+@pytest.mark.parametrize("fmt", NETWORK_FORMATS)
+def test_cli_network_export(data_dir: Path, tmp_path: Path, projection: str, fmt: str):
+    target = tmp_path / "out" / f"{projection}.{fmt}"
+    code, output = run(
+        "network",
+        "export",
+        "--data",
+        str(data_dir),
+        "--projection",
+        projection,
+        "--format",
+        fmt,
+        "-o",
+        str(target),
+    )
+    assert code == 0, output
+    assert f"Wrote {target}" in output and target.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["stats", "--country", "XX"],
+            "Error: --country 'XX': not an ISO 3166-1 alpha-2 country code",
+        ),
+        (["stats", "--since", "2023-02-30"], "Error: --since '2023-02-30': not a date"),
+        (["export", "--level", "2"], "Error: --level applies to --projection region only"),
+        (
+            ["export", "--projection", "partnership", "--event", "x"],
+            "Error: --event does not apply",
+        ),
+    ],
+)
+def test_cli_bad_values_exit_2_with_one_line(
+    data_dir: Path, tmp_path: Path, args: list[str], message: str
+):
+    code, output = run("network", *args, "--data", str(data_dir))
+    assert code == 2
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith(message)
