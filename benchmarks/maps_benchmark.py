@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pyvis.network import Network
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,6 +74,7 @@ def baseline(graph: Any, path: Path) -> Path:
 def in_browser(browser: Browser, path: Path, timeout_s: float) -> dict[str, Any]:
     """Open ``path``; return first-draw ms, frame times while dragging, and blocked requests."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(timeout_s * 1000)  # a page busy with physics blocks every call
     page.add_init_script(HOOK)
     blocked: list[str] = []
 
@@ -85,7 +87,7 @@ def in_browser(browser: Browser, path: Path, timeout_s: float) -> dict[str, Any]
 
     page.route("**/*", route)
     try:
-        page.goto(path.as_uri(), timeout=timeout_s * 1000)
+        page.goto(path.as_uri(), wait_until="commit")
         deadline = time.monotonic() + timeout_s
         while not page.evaluate("() => !!(window.__bench && window.__bench.firstDrawn)"):
             if time.monotonic() > deadline:
@@ -109,6 +111,8 @@ def in_browser(browser: Browser, path: Path, timeout_s: float) -> dict[str, Any]
             "frame_median_ms": statistics.median(frames) if frames else 0.0,
             "blocked": blocked,
         }
+    except PlaywrightTimeout:
+        return {"first_draw_ms": None, "blocked": blocked}
     finally:
         page.close()
 
@@ -123,6 +127,10 @@ def run(sizes: list[int], out: Path) -> list[dict[str, Any]]:
             ours = render_map(graph, out / f"secongraph-{size}.html", title=f"SYNTHETIC {size}")
             ours_s = time.perf_counter() - started
             draws = [in_browser(browser, ours, 60) for _ in range(3)]
+            print(
+                f"{size}: generated in {ours_s:.2f} s, first draws {[d['first_draw_ms'] for d in draws]}",
+                flush=True,
+            )
             started = time.perf_counter()
             base = baseline(graph, out / f"pyvis-{size}.html")
             base_s = time.perf_counter() - started

@@ -39,7 +39,7 @@ def payload(html: str) -> dict[str, Any]:
     return data
 
 
-def small_graph(label: str = "Organisation") -> nx.Graph:
+def small_graph() -> nx.Graph:
     """Three organisations and two ties, with the attributes of secongraph.network's projections."""
     graph = nx.Graph()
     for i, (kind_type, country, lat, lon) in enumerate(
@@ -47,7 +47,7 @@ def small_graph(label: str = "Organisation") -> nx.Graph:
          ("NGO", "Greece", 37.51, 22.37)]
     ):  # fmt: skip
         graph.add_node(
-            f"https://example.org/org/{i}", label=f"{label} {i}", kind="organisation",
+            f"https://example.org/org/{i}", label=f"Organisation {i}", kind="organisation",
             type=kind_type, country=country, region="BG422" if i == 0 else "EL653",
             lat=lat, lon=lon, sources=[f"https://example.org/source/{i}"],
             partner=i == 0, lead_partner=i == 0, degree=2 - (i > 0),
@@ -137,11 +137,17 @@ def test_strongest_ties_are_shown_and_counted() -> None:
     assert (0, 1) in set(zip(data["edges"]["from"], data["edges"]["to"], strict=True))
     everything = payload(map_html(graph, title="T", max_ties_per_node=None))
     assert everything["ties"] == {"shown": 15, "total": 15, "maxPerNode": None}
+    dense = nx.complete_graph([f"https://example.org/{i}" for i in range(80)])  # 3,160 ties
+    auto = payload(map_html(dense, title="T"))["ties"]
+    assert auto["maxPerNode"] == 5 and auto["total"] == 3160 and auto["shown"] < 3160
 
 
 def test_geographic_view_places_nodes_by_longitude_and_latitude(data_dir: Path) -> None:
     outlines = nuts_outlines(data_dir / NUTS_FOLDER, ["BG422", "EL653"])
-    data = payload(map_html(small_graph(), title="T", geographic=True, outlines=outlines))
+    graph = small_graph()
+    graph.add_node("https://example.org/org/nowhere", label="Nowhere", lat=None, lon=None)
+    data = payload(map_html(graph, title="T", geographic=True, outlines=outlines))
+    assert data["unplaced"] == 1 and "Nowhere" not in data["nodes"]["label"]
     x, y = data["nodes"]["x"], data["nodes"]["y"]
     assert x[0] > x[1] and y[0] < y[1]  # Haskovo lies east and north of Tripoli
     assert {o["id"]: o["role"] for o in data["outlines"]}["BG422"] == "region"

@@ -117,7 +117,9 @@ def test_shapes_only_use_declared_terms(ontology: Graph) -> None:
 def test_every_class_the_data_uses_has_a_node_shape(ontology: Graph, data_dir: Path) -> None:
     shapes = load_graph(Path(ontology_files()[0]).parent / "shapes.ttl")
     targets = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
-    used = {obj for path in data_files(data_dir) for obj in load_graph(path).objects(None, RDF.type)}
+    used = {
+        obj for path in data_files(data_dir) for obj in load_graph(path).objects(None, RDF.type)
+    }
     unshaped = {
         cls
         for cls in used

@@ -26,7 +26,7 @@ from rdflib.term import Identifier
 from .errors import QueryError, StoreError
 from .namespaces import sparql_prologue
 from .results import QueryResult, from_json
-from .sandbox import bind_values, check_query, strip_comments
+from .sandbox import bind_values, check_query, columns, strip_comments
 from .store import Store
 
 __all__ = ["DEFAULT_TIMEOUT", "Endpoint", "push"]
@@ -86,7 +86,7 @@ class Endpoint:
         """
         from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
-        check_query(sparql, allow_remote=True, origin=origin)
+        parsed = check_query(sparql, allow_remote=True, origin=origin)
         text = sparql_prologue() + strip_comments(bind_values(sparql, bindings or {}))
         client = SPARQLWrapper(self.url)
         client.setQuery(text)
@@ -104,7 +104,8 @@ class Endpoint:
                 f"{self.url}: the result is cut short or not JSON ({error.__class__.__name__}: "
                 f"{error}); the server may have timed out"
             ) from None
-        return from_json(data, origin=self.url)
+        result = from_json(data, origin=self.url)
+        return result.in_order(columns(sparql, parsed))
 
     def _call(self, request: Callable[[], bytes]) -> bytes:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException

@@ -42,7 +42,7 @@ from .errors import ParameterError, QueryError
 from .namespaces import PREFIXES
 from .paths import package_folder
 from .results import QueryResult
-from .sandbox import check_query, code_segments, sparql_term
+from .sandbox import check_query, code_segments, columns, sparql_term
 
 __all__ = [
     "XSD_TYPES",
@@ -333,7 +333,7 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
         tags=tuple(str(t) for t in _list(decorators.get("tags"))),
         parameters=final,
         path=path,
-        variables=tuple(str(v) for v in parsed.algebra.get("PV", [])),
+        variables=tuple(columns(text, parsed)),
     )
 
 

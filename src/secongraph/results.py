@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,22 @@ class QueryResult:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def in_order(self, variables: Sequence[str]) -> QueryResult:
+        """The same result with its columns in the order of ``variables`` (when they match).
+
+        ``SELECT *`` leaves the column order to each engine; the query library puts them in
+        the order rdflib's parser lists them, so every engine gives the same columns.
+
+        Examples
+        --------
+        >>> QueryResult(["b", "a"], [{"b": Literal(2), "a": Literal(1)}]).in_order(["a", "b"]).variables
+        ['a', 'b']
+        """
+        if list(variables) == self.variables or set(variables) != set(self.variables):
+            return self
+        names = list(variables)
+        return QueryResult(names, [{name: row[name] for name in names} for row in self.rows])
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as plain Python values: IRIs and strings as ``str``, numbers and dates typed."""

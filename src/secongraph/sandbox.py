@@ -42,6 +42,7 @@ __all__ = [
     "bind_values",
     "check_query",
     "code_segments",
+    "columns",
     "no_io",
     "sparql_term",
     "strip_comments",
@@ -137,6 +138,33 @@ def check_query(text: str, *, allow_remote: bool = False, origin: str = "query")
                 hint="Pass --allow-remote if you trust this query.",
             )
     return query
+
+
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+
+
+def columns(text: str, query: Query) -> list[str]:
+    """The result columns of a checked query, in an order every engine can be given.
+
+    An explicit projection keeps its order. ``SELECT *`` leaves the order to each engine (rdflib
+    even varies it between runs), so its columns are ordered by their first place in the text.
+
+    Examples
+    --------
+    >>> text = "SELECT * WHERE { ?b ?p ?a }"
+    >>> columns(text, check_query(text))
+    ['b', 'p', 'a']
+    """
+    names = [str(v) for v in query.algebra.get("PV", [])]
+    code = " ".join(segment for _, segment in code_segments(text))
+    if not _SELECT_ALL.search(code):
+        return names
+    return sorted(names, key=lambda name: _first(code, name))
+
+
+def _first(code: str, name: str) -> int:
+    match = re.search(rf"[?$]{re.escape(name)}(?!\w)", code)
+    return match.start() if match else len(code)
 
 
 @lru_cache(maxsize=256)

@@ -30,7 +30,7 @@ from .files import atomic_output
 from .namespaces import GRAPH, PREFIXES
 from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
-from .sandbox import SandboxViolation, bind_values, check_query, no_io, sparql_term
+from .sandbox import SandboxViolation, bind_values, check_query, columns, no_io, sparql_term
 from .sources import FORMATS, read_quads, to_rdflib
 
 logger = logging.getLogger(__name__)
@@ -191,16 +191,18 @@ class Store:
         """
         parsed = check_query(sparql, allow_remote=allow_remote, origin=origin)
         if self.rdflib is None:
-            return self._select_oxigraph(sparql, bindings or {}, origin)
+            result = self._select_oxigraph(sparql, bindings or {}, origin)
+            return result.in_order(columns(sparql, parsed))
         for term in (bindings or {}).values():
             sparql_term(term)  # the same terms are refused as on Oxigraph and endpoints
         with _RDFLIB_LOCK:
             before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
             rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
             try:
-                return self._select_rdflib(parsed, bindings or {}, allow_remote, origin)
+                result = self._select_rdflib(parsed, bindings or {}, allow_remote, origin)
             finally:
                 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = before
+        return result.in_order(columns(sparql, parsed))
 
     def _select_oxigraph(
         self, sparql: str, bindings: Mapping[str, Identifier], origin: str
