@@ -276,7 +276,7 @@ def test_organisation_event_is_bipartite(secon_store: Store):
     assert str(WORKSHOP) in events and not any("day-" in e for e in events)
     assert "NGOs" in graph.nodes[str(WORKSHOP)]["groups"]
     edge = graph.edges[org("harghita-county-council"), str(WORKSHOP)]
-    assert edge["roles"] == ["project partner"]
+    assert edge["roles"] == ["partner"]
     assert len(edge["events"]) == edge["weight"] == 3  # day 1, day 2 and the visit
     assert "group" in {kind for _, kind in graph.nodes(data="kind")}
     assert "group" not in {
