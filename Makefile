@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DATA   ?= data
 OUT    ?= out
 
-.PHONY: demo test install install-test browser lint reference clean
+.PHONY: demo test install install-test browser lint reference bench clean
 
 demo: install
 	$(BIN)/secongraph build --data $(DATA) --out $(OUT)
@@ -41,6 +41,10 @@ lint: install-test
 # Regenerate data/nuts2021.ttl and data/iso3166.ttl from the cited reference lists.
 reference: install
 	$(BIN)/python -m secongraph.reference $(DATA)
+
+# Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
+bench: install-test
+	$(BIN)/python benchmarks/engines.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

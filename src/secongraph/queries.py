@@ -35,6 +35,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+import yaml
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
@@ -328,8 +329,8 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
     return NamedQuery(
         name=name,
         sparql=text,
-        summary=str(decorators.get("summary", "")),
-        description=str(decorators.get("description", "")),
+        summary=str(decorators.get("summary", "")).strip(),
+        description=str(decorators.get("description", "")).strip(),
         tags=tuple(str(t) for t in _list(decorators.get("tags"))),
         parameters=final,
         path=path,
@@ -588,12 +589,13 @@ def _best_label(candidates: list[tuple[int, Literal]], languages: Sequence[str])
     return names[0][1]
 
 
-# --- the #+ decorators: the subset of YAML that grlc's decorators use -----------------------
+# --- the #+ decorators: YAML, as grlc reads them -------------------------------------------
 
 Value = str | list["Value"] | dict[str, "Value"]
 
 
 def _decorators(text: str, *, origin: str) -> dict[str, Value]:
+    """The ``#+`` lines at the top of a query, read as YAML with every scalar kept a string."""
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -602,96 +604,16 @@ def _decorators(text: str, *, origin: str) -> dict[str, Value]:
         elif stripped and not stripped.startswith("#"):
             break
     try:
-        value, rest = _block(lines, 0, 0)
-    except ValueError as error:
-        raise QueryError(f"{origin}: malformed #+ decorator: {error}") from None
-    if rest != len(lines) or not isinstance(value, dict):
+        value = yaml.load("\n".join(lines), Loader=yaml.BaseLoader) if lines else {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" (decorator line {mark.line + 1})" if mark else ""
+        raise QueryError(f"{origin}: malformed #+ decorators{where}: {error.problem}") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
         raise QueryError(f"{origin}: malformed #+ decorators (expected key: value lines)")
     return value
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _block(lines: list[str], start: int, indent: int) -> tuple[Value, int]:
-    """Parse the lines from ``start`` that are indented by ``indent``: a mapping or a list."""
-    index = start
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    if index >= len(lines):
-        return {}, index
-    if lines[index].strip().startswith("- "):
-        return _sequence(lines, index, indent)
-    mapping: dict[str, Value] = {}
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip():
-            index += 1
-            continue
-        if _indent(line) < indent:
-            break
-        if _indent(line) > indent or ":" not in line:
-            raise ValueError(f"unexpected line {line.strip()!r}")
-        key, _, rest = line.strip().partition(":")
-        rest = rest.strip()
-        index += 1
-        if rest in ("", "|", ">", "|-", ">-"):
-            if rest and rest[0] in "|>":
-                mapping[key], index = _text_block(lines, index, rest[0])
-            else:
-                nested_indent = _indent(lines[index]) if index < len(lines) else indent
-                if (
-                    index < len(lines)
-                    and nested_indent >= indent
-                    and lines[index].strip().startswith("- ")
-                ):
-                    mapping[key], index = _sequence(lines, index, nested_indent)
-                elif index < len(lines) and nested_indent > indent:
-                    mapping[key], index = _block(lines, index, nested_indent)
-                else:
-                    mapping[key] = ""
-        else:
-            mapping[key] = _inline(rest)
-    return mapping, index
-
-
-def _sequence(lines: list[str], index: int, indent: int) -> tuple[Value, int]:
-    items: list[Value] = []
-    while index < len(lines) and lines[index].strip():
-        line = lines[index]
-        if _indent(line) < indent or not line.strip().startswith("- "):
-            break
-        if _indent(line) > indent:
-            raise ValueError(f"unexpected line {line.strip()!r}")
-        item = line.strip()[2:].strip()
-        index += 1
-        pair = re.fullmatch(r"([\w-]+):(?:\s+(.*))?", item)
-        if pair is None:
-            items.append(_inline(item))
-        elif pair[2]:
-            items.append({pair[1]: _inline(pair[2].strip())})
-        else:
-            nested_indent = _indent(lines[index]) if index < len(lines) else indent + 2
-            nested, index = _sequence(lines, index, nested_indent)
-            items.append({pair[1]: nested})
-    return items, index
-
-
-def _text_block(lines: list[str], index: int, style: str) -> tuple[str, int]:
-    parts = []
-    while index < len(lines) and (not lines[index].strip() or _indent(lines[index]) > 0):
-        parts.append(lines[index].strip())
-        index += 1
-    return ("\n" if style == "|" else " ").join(parts).strip(), index
-
-
-def _inline(text: str) -> Value:
-    if text.startswith("[") and text.endswith("]"):
-        return [_inline(item.strip()) for item in text[1:-1].split(",") if item.strip()]
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
 
 
 def _pairs(value: Value | None, key: str, origin: object) -> dict[str, Value]:
