@@ -1,0 +1,74 @@
+"""Collaboration networks: projections of the SECON graph into networkx, their metrics, and the
+metrics written back as RDF.
+
+Each projection asks the store one SPARQL question for the bipartite pairs it needs
+(organisation-event from ``sg:Participation``, organisation-project from ``sg:Partnership``), reads
+the context of the nodes (labels, types, places, dates) in a few plain look-ups, and aggregates in
+Python (DESIGN.md, "Networks").
+
+How ties are counted
+--------------------
+Sub-events count as part of their top event. A participation in an event counts as a
+participation in its *top event*: the event reached by following ``sg:superEvent`` up as far as it
+goes (a workshop's days and visits count as the workshop). Two organisations share an event when
+each took part in the top event or in any event below it, and the tie counts that top event once,
+however many days or visits both attended. Two organisations share a project when both are
+partners in it (``sg:Partnership``). A tie's ``weight`` is the number of shared top events plus
+the number of shared projects.
+
+Filters
+-------
+``country`` (ISO 3166-1 alpha-2), ``region`` (NUTS code: the organisation's territory or
+``locatedIn`` region is that region or lies below it through ``sg:parentRegion``) and ``org_type``
+(an organisation class, subclasses included) select organisations; ties are kept between selected
+organisations only, and unnamed groups are dropped. ``since``/``until`` select participations
+whose event overlaps the range (an event without a date takes the dates of the nearest event above
+it; events with no date at all are excluded once a range is given) and projects whose period
+overlaps it. ``event`` selects participations in that event or any event below it; shared projects
+are then not counted.
+
+Node attributes
+---------------
+Node ids are IRI strings; nodes and edges are added in sorted order, so the same data gives the
+same graph. Every organisation node (and, where they apply, group and event nodes) carries:
+``label`` (English, else any), ``labels`` (language → label; "" for an untagged one), ``kind``
+(``"organisation"``, ``"group"`` or ``"event"``), ``type`` (English label of its most specific
+class) and ``type_iri``, ``country`` (English name), ``country_iri``, ``country_code`` (ISO
+alpha-2), ``region`` (the first NUTS code of ``regions``, its NUTS regions sorted by code),
+``region_label``, ``nuts2`` (the NUTS 2 regions containing them; coarser regions as they are),
+``lat``/``lon`` (the mean label point of its NUTS regions, else its country's NUTS level-0
+point, else None), ``sources`` (IRIs of the documents stating its participations and
+partnerships, and of the documents of every named graph that describes it), ``partner`` and
+``lead_partner`` (a partner, or the lead partner, of a project in the graph). Any of them is
+None (or empty) when the graph does not say.
+"""
+
+from .files import NetworkFormat, export_network
+from .metrics import METRICS, Broker, compute_metrics, top_brokers
+from .projections import (
+    Projection,
+    build_projection,
+    co_participation,
+    organisation_event,
+    partnership_network,
+    region_network,
+)
+from .rdf import METRICS_GRAPH, add_metrics, metrics_graph
+
+__all__ = [
+    "METRICS",
+    "METRICS_GRAPH",
+    "Broker",
+    "NetworkFormat",
+    "Projection",
+    "add_metrics",
+    "build_projection",
+    "co_participation",
+    "compute_metrics",
+    "export_network",
+    "metrics_graph",
+    "organisation_event",
+    "partnership_network",
+    "region_network",
+    "top_brokers",
+]

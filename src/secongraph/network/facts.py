@@ -1,0 +1,313 @@
+"""What the store says for the projections: one question for the bipartite pairs, a few
+look-ups for the context of the nodes (labels, types, places, dates, sources)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..namespaces import SG, VOCAB, sparql_prologue
+from ..store import Store
+
+logger = logging.getLogger(__name__)
+
+LEAD_PARTNER = str(VOCAB["partner-role/lead-partner"])
+
+
+# --------------------------------------------------------------------------------------------
+# What the store says: one question for the pairs, a few look-ups for the context of the nodes
+# --------------------------------------------------------------------------------------------
+
+_PAIRS = """SELECT ?agent ?unit ?kind ?role ?source WHERE {
+  { ?x a sg:Participation ; sg:event ?unit ; sg:participant ?agent .
+    OPTIONAL { ?x sg:participationRole ?role } OPTIONAL { ?x sg:source ?source }
+    BIND("event" AS ?kind) }
+  UNION
+  { ?x a sg:Partnership ; sg:member ?agent ; sg:organisation ?unit .
+    OPTIONAL { ?x sg:role ?role } OPTIONAL { ?x sg:source ?source }
+    BIND("project" AS ?kind) }
+}"""
+
+_TYPES = "SELECT ?s ?o WHERE { ?s a ?o FILTER(isIRI(?s) && isIRI(?o)) }"
+_SUBCLASSES = (
+    "SELECT ?s ?o WHERE { ?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o)) }"
+)
+_LABELS = "SELECT ?s ?o WHERE { ?s rdfs:label|skos:prefLabel ?o FILTER(isIRI(?s)) }"
+_EVENT_LINKS = """SELECT ?s ?p ?o WHERE {
+  VALUES ?p { sg:superEvent sg:startDate sg:endDate } ?s ?p ?o }"""
+_PLACE_LINKS = """SELECT ?s ?p ?o WHERE {
+  VALUES ?p { sg:territory sg:locatedIn sg:location sg:country skos:closeMatch }
+  ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }"""
+_REGIONS = """SELECT ?region ?code ?level ?parent ?lat ?lon ?country WHERE {
+  ?region a sg:NutsRegion ; sg:nutsCode ?code .
+  OPTIONAL { ?region sg:nutsLevel ?level } OPTIONAL { ?region sg:parentRegion ?parent }
+  OPTIONAL { ?region schema:latitude ?lat ; schema:longitude ?lon }
+  OPTIONAL { ?region sg:country ?country } }"""
+_COUNTRIES = "SELECT ?s ?o WHERE { ?s a sg:Country ; sg:isoCode ?o }"
+_GRAPH_SOURCES = """SELECT DISTINCT ?s ?o WHERE {
+  ?s a ?class . ?class rdfs:subClassOf* sg:Organisation .
+  GRAPH ?g { ?s ?p ?value } ?g prov:wasDerivedFrom ?o }"""
+
+
+def _select(store: Store, query: str) -> list[dict[str, ox.Term]]:
+    solutions = store.oxigraph.query(
+        sparql_prologue() + query, use_default_graph_as_union=True
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+
+def _date(term: ox.Term) -> date | None:
+    try:
+        return date.fromisoformat(term.value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Pair:
+    agent: str
+    unit: str
+    kind: str  # "event" or "project"
+    role: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Region:
+    iri: str
+    code: str
+    level: int | None
+    parent: str | None
+    point: tuple[float, float] | None
+    country: str | None
+
+
+@dataclass
+class Facts:
+    """The parts of the store a projection needs, read once and indexed for Python."""
+
+    pairs: list[Pair]
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    links: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    starts: dict[str, date] = field(default_factory=dict)
+    ends: dict[str, date] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
+    graph_sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    depths: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> Facts:
+        facts = cls(
+            pairs=[
+                Pair(
+                    r["agent"].value,
+                    r["unit"].value,
+                    r["kind"].value,
+                    r["role"].value if "role" in r else None,
+                    r["source"].value if "source" in r else None,
+                )
+                for r in _select(store, _PAIRS)
+            ]
+        )
+        for r in _select(store, _TYPES):
+            facts.types[r["s"].value].add(r["o"].value)
+        for r in _select(store, _SUBCLASSES):
+            facts.parents[r["s"].value].add(r["o"].value)
+        for r in _select(store, _LABELS):
+            label = r["o"]
+            lang = (
+                label.language
+                if isinstance(label, ox.Literal) and label.language
+                else ""
+            )
+            facts.labels[r["s"].value].setdefault(lang, label.value)
+        for r in _select(store, _EVENT_LINKS):
+            subject, prop = r["s"].value, r["p"].value
+            if prop == str(SG.superEvent):
+                facts.links[subject]["super"].add(r["o"].value)
+            elif (day := _date(r["o"])) is not None:
+                (facts.starts if prop == str(SG.startDate) else facts.ends)[subject] = (
+                    day
+                )
+        for r in _select(store, _PLACE_LINKS):
+            facts.links[r["s"].value][r["p"].value.rsplit("#", 1)[-1]].add(r["o"].value)
+        for r in _select(store, _REGIONS):
+            iri = r["region"].value
+            point = (
+                (float(r["lat"].value), float(r["lon"].value)) if "lat" in r else None
+            )
+            facts.regions[iri] = Region(
+                iri,
+                r["code"].value,
+                int(r["level"].value) if "level" in r else None,
+                r["parent"].value if "parent" in r else None,
+                point,
+                r["country"].value if "country" in r else None,
+            )
+        facts.countries = {
+            r["s"].value: r["o"].value.upper() for r in _select(store, _COUNTRIES)
+        }
+        for r in _select(store, _GRAPH_SOURCES):
+            facts.graph_sources[r["s"].value].add(r["o"].value)
+        return facts
+
+    # -- classes and labels ------------------------------------------------------------------
+
+    def label(self, iri: str) -> str:
+        """The English label, else an untagged one, else the first by language, else the IRI."""
+        labels = self.labels.get(iri, {})
+        for lang in ("en", ""):
+            if lang in labels:
+                return labels[lang]
+        return labels[min(labels)] if labels else iri.rstrip("/").rsplit("/", 1)[-1]
+
+    @cached_property
+    def children(self) -> dict[str, set[str]]:
+        children: dict[str, set[str]] = defaultdict(set)
+        for child, parents in self.parents.items():
+            for parent in parents:
+                children[parent].add(child)
+        return children
+
+    def descendants(self, cls: str) -> set[str]:
+        """``cls`` and every class below it through ``rdfs:subClassOf``."""
+        found, todo = {cls}, [cls]
+        while todo:
+            for child in self.children.get(todo.pop(), set()) - found:
+                found.add(child)
+                todo.append(child)
+        return found
+
+    def depth(self, cls: str, seen: frozenset[str] = frozenset()) -> int:
+        """The length of the longest ``rdfs:subClassOf`` chain above ``cls``."""
+        if cls not in self.depths:
+            parents = self.parents.get(cls, set()) - seen - {cls}
+            self.depths[cls] = 1 + max(
+                (self.depth(p, seen | {cls}) for p in parents), default=0
+            )
+        return self.depths[cls]
+
+    def most_specific(self, iri: str, within: set[str]) -> str | None:
+        classes = self.types.get(iri, set()) & within
+        return min(classes, key=lambda c: (-self.depth(c), c)) if classes else None
+
+    # -- events ------------------------------------------------------------------------------
+
+    def ancestors(self, event: str) -> list[str]:
+        """The events above ``event``, nearest first (the first parent in IRI order at each step)."""
+        chain: list[str] = []
+        current = event
+        while parents := sorted(
+            self.links.get(current, {}).get("super", set()) - {event, *chain}
+        ):
+            current = parents[0]
+            chain.append(current)
+        return chain
+
+    def top_event(self, event: str) -> str:
+        return ([event, *self.ancestors(event)])[-1]
+
+    def period(self, unit: str) -> tuple[date, date] | None:
+        """The dates of ``unit``, or of the nearest event above it that has a start date."""
+        for candidate in [unit, *self.ancestors(unit)]:
+            if candidate in self.starts:
+                start = self.starts[candidate]
+                return start, self.ends.get(candidate, start)
+        return None
+
+    # -- places ------------------------------------------------------------------------------
+
+    def nuts_regions(self, iri: str) -> list[Region]:
+        """The NUTS regions of an organisation or event, sorted by code.
+
+        Followed: ``sg:territory``, ``sg:locatedIn`` or ``sg:location``, then any number of
+        ``sg:locatedIn`` or ``skos:closeMatch`` steps (a place lies in a region; a region that is
+        not a NUTS region matches some).
+        """
+        links = self.links.get(iri, {})
+        todo = sorted(
+            set().union(
+                *(links.get(p, set()) for p in ("territory", "locatedIn", "location"))
+            )
+        )
+        found: set[str] = set()
+        seen = set(todo)
+        while todo:
+            current = todo.pop()
+            if current in self.regions:
+                found.add(current)
+                continue
+            for step in ("locatedIn", "closeMatch"):
+                for target in self.links.get(current, {}).get(step, set()) - seen:
+                    seen.add(target)
+                    todo.append(target)
+        return sorted((self.regions[r] for r in found), key=lambda r: r.code)
+
+    def country(self, iri: str, regions: list[Region]) -> str | None:
+        """The country IRI: stated, else that of its place, else that of its first region."""
+        links = self.links.get(iri, {})
+        candidates = sorted(links.get("country", set()))
+        for place in sorted(
+            links.get("locatedIn", set()) | links.get("location", set())
+        ):
+            candidates += sorted(self.links.get(place, {}).get("country", set()))
+        candidates += [r.country for r in regions if r.country]
+        return candidates[0] if candidates else None
+
+    @cached_property
+    def country_regions(self) -> dict[str, Region]:
+        """Each country's NUTS level-0 region."""
+        found: dict[str, Region] = {}
+        for region in sorted(self.regions.values(), key=lambda r: r.code):
+            if region.level == 0 and region.country:
+                found.setdefault(region.country, region)
+        return found
+
+    def country_point(self, country: str | None) -> tuple[float, float] | None:
+        region = self.country_regions.get(country) if country else None
+        return region.point if region else None
+
+    def region_at(self, region: Region, level: int) -> Region:
+        """The region at NUTS ``level`` that contains ``region`` (itself if it is coarser)."""
+        current = region
+        while (
+            current.level is not None
+            and current.level > level
+            and current.parent in self.regions
+        ):
+            current = self.regions[current.parent]
+        return current
+
+    def place_attributes(self, iri: str) -> dict[str, Any]:
+        regions = self.nuts_regions(iri)
+        country = self.country(iri, regions)
+        points = [r.point for r in regions if r.point]
+        if points:
+            lat: float | None = sum(p[0] for p in points) / len(points)
+            lon: float | None = sum(p[1] for p in points) / len(points)
+        else:
+            lat, lon = self.country_point(country) or (None, None)
+        return {
+            "country": self.label(country) if country else None,
+            "country_iri": country,
+            "country_code": self.countries.get(country) if country else None,
+            "region": regions[0].code if regions else None,
+            "region_label": self.label(regions[0].iri) if regions else None,
+            "regions": [r.code for r in regions],
+            "nuts2": sorted({self.region_at(r, 2).code for r in regions}),
+            "lat": lat,
+            "lon": lon,
+        }

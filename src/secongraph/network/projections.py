@@ -1,0 +1,594 @@
+"""The projections: co-participation, organisation-event, region and partnership networks.
+
+How ties are counted, and what every node carries, is described in the package docstring."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+from itertools import combinations, product
+from typing import Any
+
+import networkx as nx
+
+from ..errors import ParameterError
+from ..namespaces import ID, SG
+from ..store import Store
+from .facts import LEAD_PARTNER, Facts, Pair, Region
+from .filters import Filters, overlaps, parse_filters
+
+logger = logging.getLogger(__name__)
+
+
+class Projection(StrEnum):
+    """The projections :func:`build_projection` knows, by their CLI names."""
+
+    CO_PARTICIPATION = "co-participation"
+    ORGANISATION_EVENT = "organisation-event"
+    REGION = "region"
+    PARTNERSHIP = "partnership"
+
+
+# --------------------------------------------------------------------------------------------
+# Projections
+# --------------------------------------------------------------------------------------------
+
+
+class _Context:
+    """Facts, checked filters and the organisations and groups behind one projection."""
+
+    def __init__(self, store: Store, **filters: Any) -> None:
+        self.facts = facts = Facts.load(store)
+        self.filters = parse_filters(facts, **filters)
+        self.org_classes = facts.descendants(str(SG.Organisation))
+        self.wanted_classes = (
+            facts.descendants(self.filters.org_type) if self.filters.org_type else set()
+        )
+        agents = {p.agent for p in facts.pairs}
+        self.groups = {
+            a for a in agents if str(SG.ParticipantGroup) in facts.types.get(a, set())
+        }
+        self.organisations = {a for a in agents - self.groups if self._selected(a)}
+        partners = [p for p in facts.pairs if p.kind == "project"]
+        self.partners = {p.agent for p in partners}
+        self.leads = {p.agent for p in partners if p.role == LEAD_PARTNER}
+        self.sources: dict[str, set[str]] = defaultdict(set)
+        for pair in facts.pairs:
+            if pair.source:
+                self.sources[pair.agent].add(pair.source)
+        self.event_classes = facts.descendants(str(SG.Event))
+
+    def _selected(self, agent: str) -> bool:
+        flt, regions = self.filters, self.facts.nuts_regions(agent)
+        if flt.country:
+            country = self.facts.country(agent, regions)
+            if not country or self.facts.countries.get(country) != flt.country:
+                return False
+        if flt.region and not any(flt.region in self._codes_up(r) for r in regions):
+            return False
+        return not flt.org_type or bool(
+            self.facts.types.get(agent, set()) & self.wanted_classes
+        )
+
+    def _codes_up(self, region: Region) -> set[str]:
+        codes, current, seen = {region.code}, region, {region.iri}
+        while current.parent in self.facts.regions and current.parent not in seen:
+            current = self.facts.regions[current.parent]
+            codes.add(current.code)
+            seen.add(current.iri)
+        return codes
+
+    def event_pairs(self) -> list[Pair]:
+        """Participations that pass the event and date filters."""
+        flt, facts = self.filters, self.facts
+        return [
+            p
+            for p in self.facts.pairs
+            if p.kind == "event"
+            and (flt.event is None or flt.event in [p.unit, *facts.ancestors(p.unit)])
+            and overlaps(facts.period(p.unit), flt)
+        ]
+
+    def project_pairs(self) -> list[Pair]:
+        """Partnerships that pass the filters (none when an event is chosen)."""
+        if self.filters.event:
+            return []
+        return [
+            p
+            for p in self.facts.pairs
+            if p.kind == "project" and overlaps(self.facts.period(p.unit), self.filters)
+        ]
+
+    def node(self, iri: str) -> dict[str, Any]:
+        """The attributes of an organisation or group node (the contract maps rely on)."""
+        facts = self.facts
+        is_group = iri in self.groups
+        within = {str(SG.ParticipantGroup)} if is_group else self.org_classes
+        cls = facts.most_specific(iri, within)
+        return {
+            "label": facts.label(iri),
+            "labels": dict(sorted(facts.labels.get(iri, {}).items())),
+            "kind": "group" if is_group else "organisation",
+            "type": facts.label(cls) if cls else None,
+            "type_iri": cls,
+            **facts.place_attributes(iri),
+            "sources": sorted(self.sources[iri] | facts.graph_sources.get(iri, set())),
+            "partner": iri in self.partners,
+            "lead_partner": iri in self.leads,
+        }
+
+
+def _new_graph(name: Projection, flt: Filters, **attributes: Any) -> nx.Graph:
+    return nx.Graph(projection=str(name), filters=flt.as_dict(), **attributes)
+
+
+def _add_nodes(graph: nx.Graph, nodes: Mapping[str, dict[str, Any]]) -> None:
+    for iri in sorted(nodes):
+        graph.add_node(iri, **nodes[iri])
+
+
+def co_participation(
+    store: Store,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    event: str | None = None,
+) -> nx.Graph:
+    """Organisations linked when they took part in the same event or are partners in a project.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    country, region, org_type, since, until, event
+        Filters, described in the module docstring.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are organisation IRIs with the node attributes of the contract; edges carry
+        ``weight`` (shared top events + shared projects), ``events`` (sorted top-event IRIs),
+        ``event_labels``, ``projects``, ``project_labels`` and ``sources`` (sorted IRIs of the
+        documents that state the participations or partnerships behind the tie). Organisations
+        that pass the filters but share nothing appear without edges.
+
+    Raises
+    ------
+    ParameterError
+        If a filter value is unknown or malformed.
+    """
+    context = _Context(
+        store,
+        country=country,
+        region=region,
+        org_type=org_type,
+        since=since,
+        until=until,
+        event=event,
+    )
+    return _co_participation(context)
+
+
+def _co_participation(context: _Context) -> nx.Graph:
+    facts = context.facts
+    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for pair in context.event_pairs() + context.project_pairs():
+        if pair.agent not in context.organisations:
+            continue
+        unit = facts.top_event(pair.unit) if pair.kind == "event" else pair.unit
+        sources = members[(pair.kind, unit)][pair.agent]
+        if pair.source:
+            sources.add(pair.source)
+    # per tie: shared events, shared projects (each list in IRI order), sources
+    ties: dict[tuple[str, str], tuple[list[str], list[str], set[str]]] = {}
+    for (kind, unit), agents in sorted(members.items()):
+        shared = 0 if kind == "event" else 1
+        for a, b in combinations(sorted(agents), 2):
+            tie = ties.get((a, b))
+            if tie is None:
+                tie = ties[(a, b)] = ([], [], set())
+            tie[shared].append(unit)
+            tie[2].update(agents[a], agents[b])
+    graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
+    _add_nodes(graph, {a: context.node(a) for a in set().union(*members.values())})
+    labels = {unit: facts.label(unit) for _, unit in members}
+    for (a, b), (events, projects, sources) in sorted(ties.items()):
+        tie = {"events": events, "projects": projects, "sources": sources}
+        graph.add_edge(a, b, **_tie(labels, tie))
+    return graph
+
+
+def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """Edge attributes from the sets of shared ``events``, ``projects`` and ``sources``."""
+    events, projects = sorted(tie.get("events", ())), sorted(tie.get("projects", ()))
+    return {
+        "weight": len(events) + len(projects),
+        "events": events,
+        "event_labels": [labels[e] for e in events],
+        "projects": projects,
+        "project_labels": [labels[p] for p in projects],
+        "sources": sorted(tie.get("sources", ())),
+    }
+
+
+def organisation_event(
+    store: Store,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    event: str | None = None,
+) -> nx.Graph:
+    """The bipartite network of organisations (and unnamed groups) and the top events they attended.
+
+    Organisations and groups have ``bipartite`` 0 and ``kind`` ``"organisation"`` or ``"group"``;
+    top events have ``bipartite`` 1, ``kind`` ``"event"``, ``start_date``/``end_date`` (ISO
+    strings or None), ``sub_events`` and ``groups`` (labels of the unnamed groups that took part).
+    Groups are left out when a country, region or type filter is given. Projects are not nodes.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    country, region, org_type, since, until, event
+        Filters, described in the module docstring.
+
+    Returns
+    -------
+    networkx.Graph
+        Edges carry ``roles`` (sorted English labels of the participation roles), ``role_iris``,
+        ``events`` (the events within the top event the participant is recorded at), ``weight``
+        (how many of them) and ``sources``.
+
+    Raises
+    ------
+    ParameterError
+        If a filter value is unknown or malformed.
+    """
+    context = _Context(
+        store,
+        country=country,
+        region=region,
+        org_type=org_type,
+        since=since,
+        until=until,
+        event=event,
+    )
+    facts = context.facts
+    keep_groups = not context.filters.selects_organisations
+    links: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for pair in context.event_pairs():
+        if pair.agent in context.organisations or (
+            keep_groups and pair.agent in context.groups
+        ):
+            link = links[(pair.agent, facts.top_event(pair.unit))]
+            link["events"].add(pair.unit)
+            for key, value in (("role_iris", pair.role), ("sources", pair.source)):
+                if value:
+                    link[key].add(value)
+    graph = _new_graph(Projection.ORGANISATION_EVENT, context.filters)
+    agents = {agent for agent, _ in links}
+    _add_nodes(graph, {a: {**context.node(a), "bipartite": 0} for a in agents})
+    by_event: dict[str, list[tuple[str, Mapping[str, set[str]]]]] = defaultdict(list)
+    for (agent, event_iri), link in links.items():
+        by_event[event_iri].append((agent, link))
+    _add_nodes(
+        graph, {e: _event_node(context, e, mine) for e, mine in by_event.items()}
+    )
+    for (agent, event_iri), link in sorted(links.items()):
+        roles = sorted(link["role_iris"])
+        graph.add_edge(
+            agent,
+            event_iri,
+            weight=len(link["events"]),
+            roles=sorted(facts.label(r) for r in roles),
+            role_iris=roles,
+            events=sorted(link["events"]),
+            sources=sorted(link["sources"]),
+        )
+    return graph
+
+
+def _event_node(
+    context: _Context, event: str, mine: list[tuple[str, Mapping[str, set[str]]]]
+) -> dict[str, Any]:
+    facts = context.facts
+    cls = facts.most_specific(event, context.event_classes)
+    period = facts.period(event)
+    place = facts.place_attributes(event)
+    return {
+        "label": facts.label(event),
+        "labels": dict(sorted(facts.labels.get(event, {}).items())),
+        "kind": "event",
+        "bipartite": 1,
+        "type": facts.label(cls) if cls else None,
+        "type_iri": cls,
+        "start_date": period[0].isoformat() if period else None,
+        "end_date": period[1].isoformat() if period else None,
+        **place,
+        "sub_events": sorted({e for _, link in mine for e in link["events"]} - {event}),
+        "groups": sorted(facts.label(a) for a, _ in mine if a in context.groups),
+        "sources": sorted({s for _, link in mine for s in link["sources"]}),
+        "partner": False,
+        "lead_partner": False,
+    }
+
+
+def region_network(
+    store: Store,
+    *,
+    level: int | None = None,
+    country: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    event: str | None = None,
+) -> nx.Graph:
+    """The co-participation network aggregated to NUTS regions at ``level``, or to countries.
+
+    Each organisation counts in every region at ``level`` that its NUTS regions lie in (an
+    organisation whose region is coarser than ``level`` counts in that coarser region; one without
+    a region counts in its country's NUTS level-0 region). Ties between two organisations add to
+    every pair of their (different) regions; ties inside one region are counted on the node.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    level
+        NUTS level 0 to 3, or None to aggregate to countries.
+    country, region, org_type, since, until, event
+        Filters on the organisations and ties, as for :func:`co_participation`.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are region (or country) IRIs with ``label``, ``kind`` (``"region"`` or
+        ``"country"``), ``code``, ``level``, ``lat``/``lon``, ``organisations`` (sorted IRIs),
+        ``organisation_labels`` and ``internal_weight``. Edges carry ``weight`` (the sum of the
+        weights of the organisation ties between the two), ``ties`` (their number), ``events``,
+        ``event_labels``, ``projects``, ``project_labels`` and ``sources``. Organisations with
+        neither region nor country are listed in the graph attribute ``unplaced``.
+
+    Raises
+    ------
+    ParameterError
+        If ``level`` is not 0 to 3 or a filter value is unknown or malformed.
+    """
+    if level is not None and level not in range(4):
+        raise ParameterError(f"--level {level!r}: NUTS levels are 0, 1, 2 and 3.")
+    context = _Context(
+        store,
+        country=country,
+        region=region,
+        org_type=org_type,
+        since=since,
+        until=until,
+        event=event,
+    )
+    organisations = _co_participation(context)
+    places = {
+        org: _aggregate_places(context.facts, org, level) for org in organisations
+    }
+    graph = _new_graph(
+        Projection.REGION,
+        context.filters,
+        level=level if level is not None else "country",
+        unplaced=sorted(org for org, keys in places.items() if not keys),
+    )
+    nodes: dict[str, dict[str, Any]] = {}
+    for org, keys in places.items():
+        for key in keys:
+            node = nodes.setdefault(key, _place_node(context.facts, key, level))
+            node["organisations"].append(org)
+    for node in nodes.values():
+        node["organisations"].sort()
+        node["organisation_labels"] = [
+            context.facts.label(o) for o in node["organisations"]
+        ]
+    ties: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for a, b, data in organisations.edges(data=True):
+        for ra, rb in product(places[a], places[b]):
+            if ra == rb:
+                nodes[ra]["internal_weight"] += data["weight"]
+                continue
+            tie = ties[(min(ra, rb), max(ra, rb))]
+            tie["pairs"].add((a, b))
+            for key in ("events", "projects", "sources"):
+                tie[key].update(data[key])
+    _add_nodes(graph, nodes)
+    for (ra, rb), tie in sorted(ties.items()):
+        units = tie["events"] | tie["projects"]
+        attributes = _tie({u: context.facts.label(u) for u in units}, tie)
+        attributes["weight"] = sum(
+            organisations.edges[a, b]["weight"] for a, b in tie["pairs"]
+        )
+        attributes["ties"] = len(tie["pairs"])
+        graph.add_edge(ra, rb, **attributes)
+    return graph
+
+
+def _aggregate_places(facts: Facts, org: str, level: int | None) -> list[str]:
+    regions = facts.nuts_regions(org)
+    if level is None:
+        country = facts.country(org, regions)
+        return [country] if country else []
+    keys = sorted({facts.region_at(r, level).iri for r in regions})
+    if keys:
+        return keys
+    country = facts.country(org, regions)
+    fallback = facts.country_regions.get(country) if country else None
+    return [fallback.iri] if fallback else []
+
+
+def _place_node(facts: Facts, iri: str, level: int | None) -> dict[str, Any]:
+    if level is None:
+        point = facts.country_point(iri)
+        code, kind, node_level = facts.countries.get(iri), "country", None
+    else:
+        region = facts.regions[iri]
+        point, code, kind, node_level = (
+            region.point,
+            region.code,
+            "region",
+            region.level,
+        )
+    return {
+        "label": facts.label(iri),
+        "kind": kind,
+        "code": code,
+        "level": node_level,
+        "lat": point[0] if point else None,
+        "lon": point[1] if point else None,
+        "organisations": [],
+        "internal_weight": 0,
+    }
+
+
+def partnership_network(
+    store: Store,
+    project_iri: str,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    org_type: str | None = None,
+) -> nx.Graph:
+    """A project's partners, every two of them linked through the project.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    project_iri
+        The project's IRI, or its slug (``secon`` for ``…/id/project/secon``).
+    country, region, org_type
+        Filters on the partners, as for :func:`co_participation`.
+
+    Returns
+    -------
+    networkx.Graph
+        A complete graph on the partners, with the organisation node attributes plus ``roles``
+        (English labels of the partner roles stated); ``lead_partner`` marks the lead partner.
+        Edges carry the same attributes as :func:`co_participation` (``weight`` 1, the project,
+        and the sources of the two partnerships). Graph attributes ``project``,
+        ``project_label`` and ``lead_partners``.
+
+    Raises
+    ------
+    ParameterError
+        If the project is not in the graph or a filter value is unknown or malformed.
+    """
+    context = _Context(
+        store,
+        country=country,
+        region=region,
+        org_type=org_type,
+        since=None,
+        until=None,
+        event=None,
+    )
+    facts = context.facts
+    iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
+    pairs = [p for p in facts.pairs if p.kind == "project" and p.unit == iri]
+    if not pairs:
+        raise ParameterError(
+            f"--project {project_iri!r}: no project with partners in the graph."
+        )
+    sources: dict[str, set[str]] = defaultdict(set)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for pair in pairs:
+        if pair.agent in context.organisations:
+            sources[pair.agent].update([pair.source] if pair.source else [])
+            roles[pair.agent].update([pair.role] if pair.role else [])
+    leads = sorted(a for a in sources if LEAD_PARTNER in roles[a])
+    graph = _new_graph(
+        Projection.PARTNERSHIP,
+        context.filters,
+        project=iri,
+        project_label=facts.label(iri),
+        lead_partners=leads,
+    )
+    _add_nodes(
+        graph,
+        {
+            a: {**context.node(a), "roles": sorted(facts.label(r) for r in roles[a])}
+            for a in sources
+        },
+    )
+    for a, b in combinations(sorted(sources), 2):
+        tie = {"projects": {iri}, "sources": sources[a] | sources[b]}
+        graph.add_edge(a, b, **_tie({iri: facts.label(iri)}, tie))
+    return graph
+
+
+def build_projection(
+    store: Store,
+    projection: Projection | str,
+    *,
+    level: int | None = None,
+    project: str | None = None,
+    **filters: Any,
+) -> nx.Graph:
+    """Build the projection named ``projection`` (see :class:`Projection`), for the CLI.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    projection
+        ``co-participation``, ``organisation-event``, ``region`` or ``partnership``.
+    level
+        The NUTS level of the ``region`` projection (None: countries).
+    project
+        The project of the ``partnership`` projection (IRI or slug; default ``secon``).
+    **filters
+        ``country``, ``region``, ``org_type``, ``since``, ``until``, ``event``.
+
+    Raises
+    ------
+    ParameterError
+        If an option does not apply to the projection, or a value is unknown or malformed.
+    """
+    name = Projection(projection)
+    if level is not None and name != Projection.REGION:
+        raise ParameterError(
+            f"--level applies to --projection region only, not {name}."
+        )
+    if project is not None and name != Projection.PARTNERSHIP:
+        raise ParameterError(
+            f"--project applies to --projection partnership only, not {name}."
+        )
+    if name == Projection.PARTNERSHIP:
+        for option in ("since", "until", "event"):
+            if filters.get(option) is not None:
+                raise ParameterError(
+                    f"--{option} does not apply to --projection partnership."
+                )
+        return partnership_network(
+            store,
+            project or "secon",
+            **{
+                k: v for k, v in filters.items() if k not in ("since", "until", "event")
+            },
+        )
+    if name == Projection.REGION:
+        return region_network(store, level=level, **filters)
+    builder = (
+        co_participation if name == Projection.CO_PARTICIPATION else organisation_event
+    )
+    return builder(store, **filters)
