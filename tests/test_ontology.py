@@ -126,3 +126,11 @@ def test_every_class_the_data_uses_has_a_node_shape(ontology: Graph, data_dir: P
         if not targets.intersection(ontology.transitive_objects(cls, RDFS.subClassOf))
     }
     assert unshaped == set()
+
+
+def test_the_closed_namespace_lists_exactly_the_ontology_terms(ontology: Graph) -> None:
+    """``SG`` refuses unknown terms; ``make namespace`` regenerates it when the ontology changes."""
+    generated = {str(SG[name]) for name in SG.__annotations__}
+    assert generated == {str(term) for term in _sg_terms(ontology)}
+    with pytest.raises(AttributeError):
+        _ = SG.noSuchTerm

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rdflib import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Graph
 from rdflib.namespace import Namespace
 
+from ._sg import SG
+
 BASE = "https://w3id.org/secongraph/"
-SG = Namespace(f"{BASE}ontology#")
 ID = Namespace(f"{BASE}id/")
 GRAPH = Namespace(f"{BASE}graph/")
 VOCAB = Namespace(f"{BASE}vocab/")
