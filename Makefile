@@ -14,6 +14,7 @@ demo: install
 	$(BIN)/secongraph validate --data $(DATA)
 	$(BIN)/secongraph stats --data $(DATA)
 	$(BIN)/secongraph export --data $(DATA) --out $(OUT)
+	$(BIN)/secongraph maps --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph docs --output $(OUT)/ontology.html
 
 test: install-test
