@@ -164,6 +164,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     """The Markdown table for benchmarks/README.md."""
 
     def ratio(a: float | None, b: float | None) -> str:
+        if a is not None and b is None:  # the baseline did not draw before the timeout
+            return f"< {a / (BASELINE_TIMEOUT_S * 1000):.3f}"
         return f"{a / b:.3f}" if a is not None and b else "n/a"
 
     def draw(ms: float | None) -> str:

@@ -112,11 +112,12 @@ CHROMIUM_ARGS = [
 def browser() -> Iterator[object]:
     """One headless Debian Chromium for the session, driven by Playwright (never its own build).
 
-    Skipped where Chromium is not installed (``make test`` installs it).
+    A missing Chromium fails the tests rather than skipping them: ``make test`` installs it.
     """
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+        pytest.fail(f"{CHROMIUM} is not installed: run make browser (make test does)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

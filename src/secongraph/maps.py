@@ -62,7 +62,7 @@ AUTO_TIES_PER_NODE = 5
 """Ties per node a larger map shows by default (vis-network builds about 30,000 ties a second)."""
 NODE_SPACING = 110.0
 """Pixels of drawing per node along each side of the force-directed layout."""
-GEO_WIDTH = 1400.0
+GEO_WIDTH = 1000.0
 """Pixels the located nodes span in the geographic view (so labels read at the first zoom)."""
 
 _JSON_ESCAPES = {
@@ -340,7 +340,7 @@ def map_html(
         "nodes": _columns(net.nodes),
         "edges": _columns(net.edges),
         "strings": strings.values,
-        "options": _vis_options(net, large=large, font_size=20 if geographic else 16),
+        "options": _vis_options(net, large=large, font_size=22 if geographic else 16),
         "geographic": geographic,
         "unplaced": len(ids) - len(located),
         "outlines": _project_outlines(outlines, projection) if projection else [],

@@ -138,7 +138,7 @@
       });
     }
     if (data.nodes.some(function (node) { return node.partner; })) {
-      legend.appendChild(el("p", "Dark border: SECON project partner; thickest: the lead partner.", "note"));
+      legend.appendChild(el("p", "Dark border: a SECON partner; thickest: the lead partner.", "note"));
     }
     legend.appendChild(el("h2", "Lines"));
     legend.appendChild(el("p", "A line joins two that took part in the same events or projects; thicker: more of them.", "note"));
@@ -175,7 +175,7 @@
     detailRows(list, "Type", node.type ? [node.type] : []);
     detailRows(list, "Country", node.country ? [node.country] : []);
     detailRows(list, "Region", node.region ? [node.region] : []);
-    detailRows(list, "SECON partner", node.lead ? ["lead partner"] : (node.partner ? ["project partner"] : []));
+    detailRows(list, "SECON partner", node.lead ? ["lead partner"] : (node.partner ? ["partner"] : []));
     Object.keys(METRIC_WORDS).forEach(function (key) {
       if (key in node.metrics) {
         var value = key === "community" ? node.metrics[key] + 1 : node.metrics[key];
@@ -207,7 +207,10 @@
     if (state.selected !== null) { showNode(state.selected); return; }
     var panel = $("details");
     clear(panel);
-    panel.appendChild(el("p", "Hover over a dot or a line to see who it is, what it rests on and where the facts come from.", "placeholder"));
+    var text = data.nodes.length
+      ? "Hover over a dot or a line to see who it is, what it rests on and where the facts come from."
+      : "Nothing to show: nothing in the data passes this map's filters.";
+    panel.appendChild(el("p", text, "placeholder"));
   }
 
   /* Colour, focus on a neighbourhood, filters. */
