@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from secongraph.network import add_collaboration_metrics
 from secongraph.paths import ontology_files
 from secongraph.store import Store, build_store, data_files
 
@@ -28,14 +29,19 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def secon_store(data_dir: Path) -> Store:
-    """The SECON graph built from data/ in the embedded store (shared: do not modify it)."""
-    return build_store(data_dir)
+    """The SECON graph as ``secongraph build`` makes it: data/ and the collaboration metrics, in
+    the embedded store (shared: do not modify it)."""
+    store = build_store(data_dir)
+    add_collaboration_metrics(store)
+    return store
 
 
 @pytest.fixture(scope="session")
 def secon_rdflib_store(data_dir: Path) -> Store:
-    """The SECON graph with the rdflib engine answering queries (shared: do not modify it)."""
-    return build_store(data_dir, engine="rdflib")
+    """The same graph with the rdflib engine answering queries (shared: do not modify it)."""
+    store = build_store(data_dir, engine="rdflib")
+    add_collaboration_metrics(store)
+    return store
 
 
 @pytest.fixture(scope="session")

@@ -27,10 +27,17 @@ def test_each_format_reads_back_to_the_same_graph(
         assert {q.triple for q in read} == {q.triple for q in secon_store.quads()}
 
 
-def test_json_ld_is_compacted_with_the_project_context(secon_store: Store, tmp_path: Path) -> None:
+def test_json_ld_keeps_the_lexical_form_of_typed_numbers(
+    secon_store: Store, tmp_path: Path
+) -> None:
     text = export(secon_store, tmp_path / "secon.jsonld", fmt=ExportFormat.JSONLD).read_text()
-    assert '"sg": "https://w3id.org/secongraph/ontology#"' in text
-    assert '"sg:startDate"' in text
+    doubles = {
+        q.object.value
+        for q in secon_store.quads()
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value.endswith("#double")
+    }
+    assert doubles
+    assert all(f'"{value}"' in text for value in doubles)
 
 
 def test_the_description_counts_triples_and_names_every_source(

@@ -18,6 +18,7 @@ from rdflib.namespace import PROV
 
 from secongraph.errors import ParameterError, QueryError
 from secongraph.namespaces import GRAPH, ID, SG, VOCAB
+from secongraph.network import METRICS_GRAPH
 from secongraph.queries import (
     NamedQuery,
     Parameter,
@@ -27,6 +28,7 @@ from secongraph.queries import (
     resolve_query,
     run_query,
 )
+from secongraph.sources import to_rdflib
 from secongraph.store import Store, build_store, data_files
 
 QUERIES = load_queries()
@@ -399,6 +401,11 @@ def test_sources_of_entity(secon_store: Store, data_dir: Path) -> None:
         if (haskovo, None, None) in graph or (None, None, haskovo) in graph:
             for document in graph.objects(GRAPH[path.stem], PROV.wasDerivedFrom):
                 expected.add((GRAPH[path.stem], document))
+    computed = to_rdflib(secon_store.quads(graphs=[METRICS_GRAPH])).graph(URIRef(METRICS_GRAPH))
+    if (None, None, haskovo) in computed:  # the collaboration metrics are about it too
+        expected |= {
+            (URIRef(METRICS_GRAPH), d) for d in computed.objects(None, PROV.wasDerivedFrom)
+        }
     result = run_query(secon_store, "sources-of-entity")
     assert {(r["graph"], r["document"]) for r in result.rows} == expected
     assert GRAPH["haskovo-municipality-site"] in column(result, "graph")  # S8
@@ -585,3 +592,19 @@ def test_a_user_query_folder(tmp_path: Path, secon_store: Store) -> None:
     assert len(result) == 9
     with pytest.raises(QueryError, match="no such query folder"):
         load_queries(tmp_path / "missing")
+
+
+def test_brokers_reads_back_the_metrics_the_network_computed(data_dir: Path) -> None:
+    """The metrics written into the graph are the ones networkx computed, ranked by betweenness."""
+    from secongraph.network import add_collaboration_metrics
+
+    store = build_store(data_dir)
+    assert run_query(store, "brokers").rows == []  # no metrics graph, no brokers
+    network = add_collaboration_metrics(store)
+    records = run_query(store, "brokers").records()
+    expected = sorted(network.nodes, key=lambda n: (-network.nodes[n]["betweenness"], n))
+    assert [r["organisation"] for r in records] == expected
+    top = network.nodes[expected[0]]
+    assert (records[0]["degree"], records[0]["community"]) == (top["degree"], top["community"])
+    greek = run_query(store, "brokers", {"country": "GR"}).records()
+    assert greek and all(r["country_code"] == "GR" for r in greek)

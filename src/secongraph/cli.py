@@ -58,6 +58,15 @@ def out_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)  # fmt: skip
 
 
+def metrics_option(*, default: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--metrics/--no-metrics``: add the collaboration network's metrics to the graph."""
+    return click.option(
+        "--metrics/--no-metrics", default=default, show_default=True,
+        help="Add the co-participation network's metrics (degree, betweenness, eigenvector, "
+        "community) as the named graph …/graph/network-metrics, so SPARQL can query them.",
+    )  # fmt: skip
+
+
 @click.group(cls=SecongraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="secongraph")
 def cli() -> None:
@@ -71,7 +80,8 @@ def cli() -> None:
 @cli.command()
 @data_option
 @out_option
-def build(data_dir: Path, out_dir: Path) -> None:
+@metrics_option(default=True)
+def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     """Build the SECON graph: load ontology, vocabularies and data, one named graph per file.
 
     Prints the instances by class and writes OUT/secon.ttl (every triple) and OUT/secon.trig
@@ -81,7 +91,7 @@ def build(data_dir: Path, out_dir: Path) -> None:
     Example:
         secongraph build --data data --out out
     """
-    store = _load(data_dir)
+    store = _load(data_dir, metrics=metrics)
     _print_table("Instances by class", ["class", "instances"], statistics(store).classes)
     for name, fmt in (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG)):
         path = store.dump(out_dir / name, fmt=fmt)
@@ -422,9 +432,10 @@ def query_show(name: str, queries_dir: Path | None) -> None:
 @timeout_option
 @queries_option
 @data_option
+@metrics_option(default=False)
 def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
               engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
-              queries_dir: Path | None, data_dir: Path) -> None:  # fmt: skip
+              queries_dir: Path | None, data_dir: Path, metrics: bool) -> None:  # fmt: skip
     """Run a question (or an ad-hoc query with --file) and print its rows.
 
     \b
@@ -433,11 +444,16 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
         secongraph query run partners-by-country --lang de,en --format csv
         secongraph query run --file my-question.rq --engine rdflib
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
+        secongraph query run brokers --metrics
     """
     named = resolve_query(name, file=file, folder=queries_dir)
     values = parse_params(params)
     check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
-    target = Endpoint(endpoint, timeout=timeout) if endpoint else _load(data_dir, engine=engine)
+    target = (
+        Endpoint(endpoint, timeout=timeout)
+        if endpoint
+        else _load(data_dir, engine=engine, metrics=metrics)
+    )
     result = run_query(target, named, values, lang=lang.split(","), allow_remote=allow_remote)
     click.echo(result.serialize(fmt), nl=False)
     click.echo(f"{len(result)} row(s).", err=True)
@@ -452,7 +468,8 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
 )
 @timeout_option
 @data_option
-def push(endpoint: str, timeout: float, data_dir: Path) -> None:
+@metrics_option(default=True)
+def push(endpoint: str, timeout: float, data_dir: Path, metrics: bool) -> None:
     """Load the built graph into a triple store: one named graph per source, each replaced whole.
 
     Each graph is sent with one HTTP PUT (SPARQL 1.1 Graph Store Protocol), which replaces it on
@@ -464,12 +481,12 @@ def push(endpoint: str, timeout: float, data_dir: Path) -> None:
         secongraph push --endpoint http://127.0.0.1:7878/store
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
     """
-    pushed = push_graphs(_load(data_dir), endpoint, timeout=timeout)
+    pushed = push_graphs(_load(data_dir, metrics=metrics), endpoint, timeout=timeout)
     triples = sum(count for _, count in pushed)
     click.echo(f"Pushed {len(pushed)} named graphs ({triples:,} triples) to {endpoint}.", err=True)
 
 
-def _load(data_dir: Path, *, engine: Engine = "oxigraph") -> Store:
+def _load(data_dir: Path, *, engine: Engine = "oxigraph", metrics: bool = False) -> Store:
     total = len(ontology_files()) + len(data_files(data_dir))
     with _progress(total, "Loading") as advance:
         store = build_store(data_dir, progress=advance, engine=engine)
@@ -477,6 +494,13 @@ def _load(data_dir: Path, *, engine: Engine = "oxigraph") -> Store:
     click.echo(
         f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True
     )
+    if metrics:
+        from .network import METRICS_GRAPH, add_collaboration_metrics
+
+        graph = add_collaboration_metrics(store)
+        click.echo(
+            f"Added the metrics of {len(graph)} organisations as <{METRICS_GRAPH}>.", err=True
+        )
     return store
 
 

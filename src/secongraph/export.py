@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
@@ -10,10 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
-from .files import atomic_output
 from .namespaces import BASE, ID, bind_prefixes
-from .paths import package_folder
-from .sources import to_rdflib
 from .store import Store
 
 DATASET = URIRef(f"{BASE}dataset/secon")
@@ -57,7 +53,9 @@ def export(store: Store, path: Path, *, fmt: ExportFormat) -> Path:
     """Write the whole graph to ``path`` in ``fmt``, atomically.
 
     TriG, N-Quads and JSON-LD keep the named graphs (one per source); Turtle, N-Triples and RDF/XML
-    hold their union. JSON-LD is compacted with the project's context (``ontology/context.jsonld``).
+    hold their union. JSON-LD is written in expanded form, which keeps every literal exactly as
+    the graph holds it (rdflib's compacting serializer turns typed numbers into JSON numbers, so
+    ``"0"^^xsd:double`` would come back as ``0`` of type ``xsd:integer``).
 
     Examples
     --------
@@ -67,14 +65,7 @@ def export(store: Store, path: Path, *, fmt: ExportFormat) -> Path:
     >>> path.read_text()
     ''
     """
-    if fmt is not ExportFormat.JSONLD:
-        return store.dump(path, fmt=fmt.rdf_format)
-    context = json.loads((package_folder("ontology") / "context.jsonld").read_text("utf-8"))
-    dataset = to_rdflib(store.quads())
-    text = dataset.serialize(format="json-ld", context=context["@context"], auto_compact=True)
-    with atomic_output(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return path
+    return store.dump(path, fmt=fmt.rdf_format)
 
 
 def describe_dataset(store: Store, distributions: Iterable[tuple[Path, ExportFormat]]) -> Graph:

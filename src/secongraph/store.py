@@ -21,7 +21,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
@@ -48,9 +48,9 @@ _RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS swi
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """One file loaded into the store: where it came from and the named graph it went into."""
+    """One named graph of the store: the file it came from (None when computed), its size."""
 
-    path: Path
+    path: Path | None
     graph: str
     triples: int
     is_ontology: bool = False
@@ -144,11 +144,7 @@ class Store:
         graph = graph_name(path, ontology=ontology)
         quads = read_quads(path, graph=ox.NamedNode(graph))
         self.oxigraph.extend(quads)
-        if self.rdflib is not None:
-            for converted in to_rdflib(quads).graphs():
-                if len(converted):
-                    target = self.rdflib.graph(converted.identifier)
-                    target += converted
+        self._mirror({q.graph_name for q in quads})
         loaded = LoadedFile(path, graph, len(quads), ontology)
         self.files.append(loaded)
         logger.info("loaded %s into <%s> (%d triples)", path, graph, len(quads))
@@ -245,6 +241,40 @@ class Store:
             variables,
             [{v: normalise(row[i]) for i, v in enumerate(variables)} for row in rows],  # type: ignore[index]
         )
+
+    def replace_graph(self, name: str, triples: Iterable[ox.Triple | ox.Quad]) -> LoadedFile:
+        """Replace the named graph ``name`` with ``triples`` in every engine of the store.
+
+        For computed graphs, such as network metrics: the graph is listed in :attr:`files` with no
+        path, so exports and pushes carry it like any other. The graph names of quads are ignored.
+        """
+        node = ox.NamedNode(name)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        if self.oxigraph.contains_named_graph(node):
+            self.oxigraph.remove_graph(node)
+        self.oxigraph.extend(quads)
+        self._mirror({node})
+        loaded = LoadedFile(None, name, len(quads))
+        self.files = [f for f in self.files if f.graph != name] + [loaded]
+        return loaded
+
+    def _mirror(self, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> None:
+        """Copy ``graphs`` from Oxigraph to the rdflib engine, as Oxigraph stores them.
+
+        Oxigraph keeps numbers by value (``"0.0"^^xsd:double`` reads back as ``"0"``), so the
+        rdflib engine takes its copy from the store, not from the file, and both engines hold the
+        very same literals.
+        """
+        if self.rdflib is None:
+            return
+        for name in graphs:
+            identifier = URIRef(name.value) if isinstance(name, ox.NamedNode) else None
+            target = self.rdflib.graph(identifier) if identifier else self.rdflib.default_graph
+            target.remove((None, None, None))
+            for converted in to_rdflib(
+                self.oxigraph.quads_for_pattern(None, None, None, name)
+            ).graphs():
+                target += converted
 
     def data_graphs(self) -> list[str]:
         """The named graphs that hold data (not the ontology or vocabularies)."""

@@ -53,7 +53,7 @@ from .projections import (
     partnership_network,
     region_network,
 )
-from .rdf import METRICS_GRAPH, add_metrics, metrics_graph
+from .rdf import METRICS_GRAPH, add_collaboration_metrics, add_metrics, metrics_graph
 
 __all__ = [
     "METRICS",
@@ -61,6 +61,7 @@ __all__ = [
     "Broker",
     "NetworkFormat",
     "Projection",
+    "add_collaboration_metrics",
     "add_metrics",
     "build_projection",
     "co_participation",

@@ -11,12 +11,13 @@ from urllib.parse import quote
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import DCTERMS, PROV, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from ..errors import SecongraphError
 from ..namespaces import GRAPH, ID, SG, VOCAB, bind_prefixes
 from ..store import Store
-from .metrics import METRICS
+from .metrics import METRICS, compute_metrics
+from .projections import co_participation
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,17 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
         rdf.add((record, SG.metricsRun, run_iri))
         for name, predicate in _PREDICATES.items():
             if name in data:
-                rdf.add((record, predicate, Literal(data[name])))
+                rdf.add((record, predicate, _number(name, data[name])))
     return rdf
+
+
+def _number(metric: str, value: float) -> Literal:
+    """A metric as a literal with one fixed lexical form: ``xsd:double`` written with Python's
+    shortest round-trip ``repr`` for the centralities, ``xsd:integer`` for counts and communities,
+    so every engine and every export keeps exactly the same literal."""
+    if metric in ("betweenness", "eigenvector"):
+        return Literal(repr(float(value)), datatype=XSD.double)
+    return Literal(str(int(value)), datatype=XSD.integer)
 
 
 def _sources(graph: nx.Graph) -> list[str]:
@@ -168,20 +178,19 @@ def add_metrics(store: Store, graph: nx.Graph, run: Mapping[str, Any]) -> Graph:
         If the graph has no metrics yet.
     """
     rdf = metrics_graph(graph, run=run)
-    name = ox.NamedNode(METRICS_GRAPH)
-    if store.oxigraph.contains_named_graph(name):
-        store.oxigraph.remove_graph(name)
-    store.oxigraph.load(
-        rdf.serialize(format="nt", encoding="utf-8"),
-        format=ox.RdfFormat.N_TRIPLES,
-        to_graph=name,
-    )
-    mirror = getattr(
-        store, "rdflib", None
-    )  # the rdflib engine queries a copy of its own
-    if mirror is not None:
-        mirror.remove_graph(URIRef(METRICS_GRAPH))
-        target = mirror.graph(URIRef(METRICS_GRAPH))
-        target += rdf
+    ntriples = rdf.serialize(format="nt", encoding="utf-8")
+    store.replace_graph(METRICS_GRAPH, ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     logger.info("loaded %d metric triples into <%s>", len(rdf), METRICS_GRAPH)
     return rdf
+
+
+
+def add_collaboration_metrics(store: Store, *, seed: int = 42) -> nx.Graph:
+    """Compute the metrics of the whole co-participation network and load them into ``store``.
+
+    This is what ``secongraph build`` and ``push`` do (and ``query run --metrics``), so that
+    SPARQL can ask who bridges whom. Returns the network with its metrics.
+    """
+    graph = compute_metrics(co_participation(store), seed=seed)
+    add_metrics(store, graph, {"projection": "co-participation"})
+    return graph
