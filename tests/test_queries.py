@@ -608,3 +608,10 @@ def test_brokers_reads_back_the_metrics_the_network_computed(data_dir: Path) -> 
     assert (records[0]["degree"], records[0]["community"]) == (top["degree"], top["community"])
     greek = run_query(store, "brokers", {"country": "GR"}).records()
     assert greek and all(r["country_code"] == "GR" for r in greek)
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_text_formats_write_ontology_iris_with_the_sg_prefix(secon_store: Store, fmt: str) -> None:
+    text = run_query(secon_store, "timeline").serialize(fmt)
+    assert "sg:Workshop" in text
+    assert str(SG.Workshop) not in text

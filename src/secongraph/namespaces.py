@@ -23,7 +23,7 @@ _STANDARD = {
 }  # fmt: skip
 
 PREFIXES: dict[str, Namespace] = {
-    "sg": SG,
+    "sg": Namespace(str(SG)),
     "sgid": ID,
     "sggraph": GRAPH,
     "sgvocab": VOCAB,
