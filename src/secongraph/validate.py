@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -74,13 +75,14 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
     data = bind_prefixes(Graph())
     origin: dict[Node, Path] = {}
     for path in ontology_files():
-        data += load_graph(path)
+        data += _cached_graph(path, _version(path))
     for path in dict.fromkeys(Path(f) for f in files):
         graph = load_graph(path)
         for subject in graph.subjects(unique=True):
             origin.setdefault(subject, path)
         data += graph
-    shapes_graph = _load_shapes(shapes or shapes_file())
+    shapes_path = shapes or shapes_file()
+    shapes_graph = _load_shapes(shapes_path, _version(shapes_path))
     try:
         conforms, results, _ = pyshacl.validate(
             data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
@@ -98,7 +100,22 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
     return ValidationReport(bool(conforms), findings, results)
 
 
-def _load_shapes(path: Path) -> Graph:
+def _version(path: Path) -> int:
+    """The file's modification time, the cache key; -1 when unreadable (loading then says why)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@lru_cache(maxsize=16)
+def _cached_graph(path: Path, _mtime: int) -> Graph:
+    """The ontology files parsed once per version (validating many files in one process)."""
+    return load_graph(path)
+
+
+@lru_cache(maxsize=4)
+def _load_shapes(path: Path, _mtime: int) -> Graph:
     try:
         return load_graph(path)
     except Exception as error:  # a SourceError names the file already
