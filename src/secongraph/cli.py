@@ -146,7 +146,8 @@ def docs(output: Path) -> None:
     type=click.Choice([f.extension for f in ExportFormat]), default=[f.extension for f in ExportFormat],
     help="Format to write (repeatable); all of them by default.",
 )  # fmt: skip
-def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+@metrics_option(default=True)
+def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: bool) -> None:
     """Export the SECON graph for research, with a DCAT/VoID description of the dataset.
 
     Writes OUT/secon.EXT for each format (TriG, N-Quads and JSON-LD keep one named graph per
@@ -156,7 +157,7 @@ def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     Example:
         secongraph export --format ttl --format jsonld --out out
     """
-    store = _load(data_dir)
+    store = _load(data_dir, metrics=metrics)
     written = []
     for fmt in map(ExportFormat.from_name, formats):
         written.append((export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt), fmt))
