@@ -1,10 +1,5 @@
-"""Collaboration maps: a networkx graph → one self-contained, offline, interactive HTML file.
-
-pyvis builds the network (its node and edge lists and its vis-network options); the page is the
-project's own template, ``templates/map.html``, with vis-network's script and style inlined from
-the pyvis package, so the file opens offline and asks no other host for anything. Every
-data-derived string travels in one JSON blob that the page parses and shows as DOM text.
-"""
+"""The map page: node and tie lists, legend data and vis-network options, rendered into the
+project's own template with every script inlined and every data string escaped."""
 
 from __future__ import annotations
 
@@ -13,10 +8,8 @@ import hashlib
 import json
 import logging
 import math
-import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -27,13 +20,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from .errors import ParameterError, SecongraphError
-from .files import atomic_output
-from .network import build_projection, compute_metrics
-from .reference import NUTS_TO_ISO, iso_code, nuts_outlines
-from .store import Store
+from ..errors import ParameterError, SecongraphError
+from ..files import atomic_output
+from ..reference import iso_code
+from .layout import force_layout, geographic_positions, project_outlines
 
 logger = logging.getLogger(__name__)
+
 
 COLOR_BY = ("type", "country", "community")
 """Node attributes a map can colour by."""
@@ -60,10 +53,6 @@ ALL_TIES_UP_TO = 3000
 """Largest number of ties a map shows in full by default."""
 AUTO_TIES_PER_NODE = 5
 """Ties per node a larger map shows by default (vis-network builds about 30,000 ties a second)."""
-NODE_SPACING = 110.0
-"""Pixels of drawing per node along each side of the force-directed layout."""
-GEO_WIDTH = 1000.0
-"""Pixels the located nodes span in the geographic view (so labels read at the first zoom)."""
 
 _JSON_ESCAPES = {
     ord("<"): "\\u003c",
@@ -72,135 +61,6 @@ _JSON_ESCAPES = {
     0x2028: "\\u2028",
     0x2029: "\\u2029",
 }
-
-
-@dataclass(frozen=True)
-class MapKind:
-    """A standard map: which projection, how it is coloured, sized and placed, its title."""
-
-    projection: str
-    color_by: str
-    size_by: str
-    geographic: bool
-    title: str
-
-
-MAP_KINDS: dict[str, MapKind] = {
-    "co-participation": MapKind(
-        "co-participation", "type", "betweenness", False,
-        "Who works with whom in SECON: organisations at the same events and projects",
-    ),
-    "organisation-event": MapKind(
-        "organisation-event", "type", "degree", False,
-        "Who took part in which SECON event",
-    ),
-    "region": MapKind(
-        "region", "country", "weighted_degree", True,
-        "Which SECON countries and regions work together: shared events and projects",
-    ),
-    "partnership": MapKind(
-        "partnership", "country", "degree", False,
-        "The SECON partnership: the project partners",
-    ),
-    "geographic": MapKind(
-        "co-participation", "type", "betweenness", True,
-        "Where SECON's collaborators are: organisations at the same events and projects",
-    ),
-}  # fmt: skip
-"""The maps ``secongraph map KIND`` draws; ``secongraph maps`` writes them all."""
-
-
-def project_map(
-    store: Store,
-    kind: str,
-    path: Path,
-    *,
-    reference_dir: Path | None = None,
-    color_by: str | None = None,
-    size_by: str | None = None,
-    level: int | None = None,
-    project: str | None = None,
-    **filters: Any,
-) -> Path:
-    """Build the projection of the map ``kind``, compute its metrics and write the map.
-
-    Parameters
-    ----------
-    store
-        The built SECON graph.
-    kind
-        One of :data:`MAP_KINDS`.
-    path
-        The HTML file to write.
-    reference_dir
-        The NUTS 2021 reference folder (``data/reference/nuts2021``) whose outlines a geographic
-        map draws; None draws none.
-    color_by, size_by
-        Override the kind's colouring and size metric.
-    level, project, **filters
-        Passed to :func:`secongraph.network.build_projection`.
-
-    Returns
-    -------
-    Path
-        ``path``.
-
-    Raises
-    ------
-    ParameterError
-        The kind, a filter or an option is unknown or does not apply.
-    SourceError
-        The outlines cannot be read.
-    """
-    if kind not in MAP_KINDS:
-        raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
-    spec = MAP_KINDS[kind]
-    graph = build_projection(store, spec.projection, level=level, project=project, **filters)
-    compute_metrics(graph)
-    outlines = None
-    if spec.geographic and reference_dir is not None:
-        outlines = nuts_outlines(reference_dir, _nuts_codes(graph))
-    chosen = {"NUTS level": level, "project": project, **filters}
-    chosen = {name: value for name, value in chosen.items() if value is not None}
-    title = spec.title + (
-        f" ({', '.join(f'{k} {v}' for k, v in chosen.items())})" if chosen else ""
-    )
-    return render_map(
-        graph,
-        path,
-        title=title,
-        color_by=color_by or spec.color_by,
-        size_by=size_by or spec.size_by,
-        geographic=spec.geographic,
-        outlines=outlines,
-    )
-
-
-def write_maps(store: Store, out_dir: Path, *, reference_dir: Path | None = None) -> list[Path]:
-    """Write every map of :data:`MAP_KINDS` as ``out_dir/map-{kind}.html``; return the paths.
-
-    Raises
-    ------
-    SourceError
-        The outlines cannot be read.
-    """
-    return [
-        project_map(store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir)
-        for kind in MAP_KINDS
-    ]
-
-
-def _nuts_codes(graph: nx.Graph) -> set[str]:
-    """Return the NUTS codes of the nodes' regions (a country node's ISO code as NUTS code)."""
-    iso_to_nuts = {iso: nuts for nuts, iso in NUTS_TO_ISO.items()}
-    codes = set()
-    for _, data in graph.nodes(data=True):
-        if data.get("region"):
-            codes.add(str(data["region"]))
-        elif data.get("kind") in ("region", "country") and data.get("code"):
-            code = str(data["code"])
-            codes.add(iso_to_nuts.get(code, code) if data["kind"] == "country" else code)
-    return codes
 
 
 def render_map(
@@ -297,7 +157,8 @@ def map_html(
     """Return the map page of ``graph`` as text; see :func:`render_map` for the parameters."""
     if color_by not in COLOR_BY:
         raise ParameterError(
-            f'Unknown colouring "{color_by}".', hint=f"Use one of: {', '.join(COLOR_BY)}."
+            f'Unknown colouring "{color_by}".',
+            hint=f"Use one of: {', '.join(COLOR_BY)}.",
         )
     sizes = _metric(graph, size_by)
     ids = sorted(graph, key=str)
@@ -305,13 +166,15 @@ def map_html(
     index = {node: i for i, node in enumerate(located)}
     limit = max_ties_per_node
     if limit == "auto":
-        limit = None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
+        limit = (
+            None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
+        )
     shown, total = _strongest_ties(graph, index, limit)
     scaled = _scaled_sizes(sizes, located)
     if geographic:
-        positions, projection = _geographic_positions(graph, located, scaled)
+        positions, projection = geographic_positions(graph, located, scaled)
     else:
-        positions, projection = _force_layout(len(located), shown, seed), None
+        positions, projection = force_layout(len(located), shown, seed), None
     large = len(located) > physics_threshold
     physics = not geographic and not large
 
@@ -343,8 +206,10 @@ def map_html(
         "options": _vis_options(net, large=large, font_size=22 if geographic else 16),
         "geographic": geographic,
         "unplaced": len(ids) - len(located),
-        "outlines": _project_outlines(outlines, projection) if projection else [],
-        "attribution": str(outlines.get("attribution", "")) if geographic and outlines else "",
+        "outlines": project_outlines(outlines, projection) if projection else [],
+        "attribution": str(outlines.get("attribution", ""))
+        if geographic and outlines
+        else "",
     }
     return _render_page(payload)
 
@@ -388,7 +253,8 @@ def _metric(graph: nx.Graph, name: str) -> dict[Any, float]:
     """Return the metric ``name`` of every node; degrees are computed if the graph lacks them."""
     if name not in METRICS:
         raise ParameterError(
-            f'Unknown metric "{name}" to size nodes by.', hint=f"Use one of: {', '.join(METRICS)}."
+            f'Unknown metric "{name}" to size nodes by.',
+            hint=f"Use one of: {', '.join(METRICS)}.",
         )
     values = {node: data.get(name) for node, data in graph.nodes(data=True)}
     if all(isinstance(value, int | float) for value in values.values()):
@@ -409,12 +275,15 @@ def _scaled_sizes(sizes: Mapping[Any, float], nodes: list[Any]) -> dict[Any, flo
     if len({sizes[n] for n in nodes}) == 1:
         return dict.fromkeys(nodes, round((low + high) / 3, 1))
     return {
-        n: round(low + (high - low) * math.sqrt(max(sizes[n], 0.0) / largest), 1) for n in nodes
+        n: round(low + (high - low) * math.sqrt(max(sizes[n], 0.0) / largest), 1)
+        for n in nodes
     }
 
 
 def _has_point(data: Mapping[str, Any]) -> bool:
-    return isinstance(data.get("lat"), int | float) and isinstance(data.get("lon"), int | float)
+    return isinstance(data.get("lat"), int | float) and isinstance(
+        data.get("lon"), int | float
+    )
 
 
 def _strongest_ties(
@@ -441,134 +310,6 @@ def _strongest_ties(
             for _, j in sorted(others)[:limit]:
                 keep.add((min(i, j), max(i, j)))
     return [(i, j, ties[i, j]) for i, j in sorted(keep)], len(ties)
-
-
-def _force_layout(
-    count: int, ties: list[tuple[int, int, dict[str, Any]]], seed: int
-) -> list[tuple[float, float]]:
-    """Lay out ``count`` nodes: each connected part by Fruchterman-Reingold, parts packed in rows.
-
-    igraph's C implementation (grid variant above 1,000 nodes) is seeded through a private
-    :class:`random.Random`, so the same input gives the same positions. Each part gets an area in
-    proportion to its size; the largest comes first, single nodes last.
-    """
-    import igraph
-
-    network = igraph.Graph(n=count, edges=[(i, j) for i, j, _ in ties])
-    network.es["weight"] = [float(data.get("weight", 1)) for _, _, data in ties]
-    parts = sorted(network.connected_components(), key=lambda part: (-len(part), part[0]))
-    rng = random.Random(seed)
-    placed: list[tuple[list[int], list[tuple[float, float]], float]] = []
-    igraph.set_random_number_generator(rng)
-    try:
-        for part in parts:
-            radius = NODE_SPACING * math.sqrt(len(part)) / 2
-            if len(part) == 1:
-                placed.append((part, [(0.0, 0.0)], NODE_SPACING / 2))
-                continue
-            sub = network.induced_subgraph(part)
-            side = math.sqrt(len(part))
-            start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in part]
-            layout = sub.layout_fruchterman_reingold(
-                weights="weight", seed=start, niter=500, grid=len(part) > 1000
-            )
-            placed.append((part, _fit_circle(layout.coords, radius), radius))
-    finally:
-        igraph.set_random_number_generator(random)
-    return _pack(count, placed)
-
-
-def _fit_circle(coords: list[list[float]], radius: float) -> list[tuple[float, float]]:
-    """Centre ``coords`` and scale them to fit in a circle of ``radius``."""
-    cx = sum(x for x, _ in coords) / len(coords)
-    cy = sum(y for _, y in coords) / len(coords)
-    reach = max(math.hypot(x - cx, y - cy) for x, y in coords) or 1.0
-    return [((x - cx) * radius / reach, (y - cy) * radius / reach) for x, y in coords]
-
-
-def _pack(
-    count: int, placed: list[tuple[list[int], list[tuple[float, float]], float]]
-) -> list[tuple[float, float]]:
-    """Pack laid-out parts in rows (biggest first) into a roughly square drawing."""
-    area = sum((2 * radius + NODE_SPACING) ** 2 for _, _, radius in placed)
-    width = max(math.sqrt(area) * 1.1, max((2 * r for _, _, r in placed), default=0.0))
-    positions = [(0.0, 0.0)] * count
-    x = y = row = 0.0
-    for part, coords, radius in placed:
-        box = 2 * radius + NODE_SPACING
-        if x > 0 and x + box > width:
-            x, y, row = 0.0, y + row, 0.0
-        for vertex, (px, py) in zip(part, coords, strict=True):
-            positions[vertex] = (round(x + box / 2 + px, 1), round(y + box / 2 + py, 1))
-        x, row = x + box, max(row, box)
-    return positions
-
-
-class _Projection:
-    """Equirectangular projection, x scaled by cos(latitude) at the centre: (lon, lat) → px.
-
-    The scale makes the points span :data:`GEO_WIDTH` pixels (between 30 and 600 per degree).
-    """
-
-    def __init__(self, lons: list[float], lats: list[float]) -> None:
-        self.lon0 = (min(lons) + max(lons)) / 2
-        self.lat0 = (min(lats) + max(lats)) / 2
-        shrink = math.cos(math.radians(self.lat0))
-        extent = max((max(lons) - min(lons)) * shrink, max(lats) - min(lats))
-        self.ky = min(max(GEO_WIDTH / extent if extent else 600.0, 30.0), 600.0)
-        self.kx = self.ky * shrink
-
-    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return round((lon - self.lon0) * self.kx, 1), round((self.lat0 - lat) * self.ky, 1)
-
-
-def _geographic_positions(
-    graph: nx.Graph, nodes: list[Any], sizes: Mapping[Any, float]
-) -> tuple[list[tuple[float, float]], _Projection | None]:
-    """Place nodes at their point; nodes sharing a point spiral out from it, biggest first.
-
-    ``sizes`` are the drawn sizes (radii): the spiral's spacing is the largest of its group's.
-    """
-    if not nodes:
-        return [], None
-    points = {n: (float(graph.nodes[n]["lon"]), float(graph.nodes[n]["lat"])) for n in nodes}
-    projection = _Projection([p[0] for p in points.values()], [p[1] for p in points.values()])
-    groups: dict[tuple[float, float], list[Any]] = {}
-    for node in nodes:
-        groups.setdefault(points[node], []).append(node)
-    golden = math.pi * (3 - math.sqrt(5))
-    placed: dict[Any, tuple[float, float]] = {}
-    for point, members in groups.items():
-        x0, y0 = projection(*point)
-        members.sort(key=lambda n: (-sizes[n], str(n)))
-        spacing = 1.6 * sizes[members[0]]
-        for k, node in enumerate(members):
-            radius, angle = spacing * math.sqrt(k), k * golden
-            placed[node] = (
-                round(x0 + radius * math.cos(angle), 1),
-                round(y0 + radius * math.sin(angle), 1),
-            )
-    return [placed[n] for n in nodes], projection
-
-
-def _project_outlines(
-    outlines: Mapping[str, Any] | None, projection: _Projection
-) -> list[dict[str, Any]]:
-    """Project the outline polygons to page coordinates: one ring list per feature."""
-    projected = []
-    for feature in (outlines or {}).get("features", []):
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"]
-        if geometry["type"] == "Polygon":
-            polygons = [polygons]
-        rings = [
-            [c for lon, lat in ring for c in projection(lon, lat)] for p in polygons for ring in p
-        ]
-        properties = feature["properties"]
-        projected.append(
-            {"id": properties["id"], "role": properties.get("role", "region"), "rings": rings}
-        )  # fmt: skip
-    return projected
 
 
 def _categories(
@@ -629,11 +370,15 @@ def _node(
         "sources": strings.refs(sorted(data.get("sources") or [])),
         "metrics": metrics,
         "cat": [categories[key][1][node] for key in COLOR_BY],
-        "members": sorted(str(label) for label in data.get("organisation_labels") or []),
+        "members": sorted(
+            str(label) for label in data.get("organisation_labels") or []
+        ),
     }
 
 
-def _edge(a: int, b: int, data: Mapping[str, Any], strings: _StringTable) -> dict[str, Any]:
+def _edge(
+    a: int, b: int, data: Mapping[str, Any], strings: _StringTable
+) -> dict[str, Any]:
     """Return one vis-network edge with the events, projects and sources behind the tie."""
     weight = _number(data.get("weight", 1))
     return {
@@ -709,7 +454,11 @@ def _vis_options(net: Network, *, large: bool, font_size: int) -> dict[str, Any]
     options["physics"].update(
         {
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -9000, "springLength": 200, "avoidOverlap": 0.5},
+            "barnesHut": {
+                "gravitationalConstant": -9000,
+                "springLength": 200,
+                "avoidOverlap": 0.5,
+            },
             "stabilization": {"enabled": physics, "iterations": 200},
         }
     )
@@ -754,11 +503,19 @@ def _render_page(payload: Mapping[str, Any]) -> str:
     ``data:`` images, so the page can load nothing from anywhere and run no injected script.
     """
     templates = resources.files("secongraph") / "templates"
-    scripts = [_asset("vis-network.min.js"), (templates / "map.js").read_text(encoding="utf-8")]
-    styles = [_asset("vis-network.css"), (templates / "map.css").read_text(encoding="utf-8")]
+    scripts = [
+        _asset("vis-network.min.js"),
+        (templates / "map.js").read_text(encoding="utf-8"),
+    ]
+    styles = [
+        _asset("vis-network.css"),
+        (templates / "map.css").read_text(encoding="utf-8"),
+    ]
     for text in scripts + styles:
         if "</script" in text.lower() or "</style" in text.lower():
-            raise SecongraphError("A bundled script or style would end its own element early.")
+            raise SecongraphError(
+                "A bundled script or style would end its own element early."
+            )
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
         for s in scripts

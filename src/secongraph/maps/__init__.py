@@ -1,0 +1,173 @@
+"""Collaboration maps: a networkx graph → one self-contained, offline, interactive HTML file.
+
+pyvis builds the network (its node and edge lists and its vis-network options); the page is the
+project's own template, ``templates/map.html``, with vis-network's script and style inlined from
+the pyvis package, so the file opens offline and asks no other host for anything. Every
+data-derived string travels in one JSON blob that the page parses and shows as DOM text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import ParameterError
+from ..network import build_projection, compute_metrics
+from ..reference import NUTS_TO_ISO, nuts_outlines
+from ..store import Store
+from .page import COLOR_BY, METRICS, map_html, render_map, script_json
+
+
+@dataclass(frozen=True)
+class MapKind:
+    """A standard map: which projection, how it is coloured, sized and placed, its title."""
+
+    projection: str
+    color_by: str
+    size_by: str
+    geographic: bool
+    title: str
+
+
+MAP_KINDS: dict[str, MapKind] = {
+    "co-participation": MapKind(
+        "co-participation", "type", "betweenness", False,
+        "Who works with whom in SECON: organisations at the same events and projects",
+    ),
+    "organisation-event": MapKind(
+        "organisation-event", "type", "degree", False,
+        "Who took part in which SECON event",
+    ),
+    "region": MapKind(
+        "region", "country", "weighted_degree", True,
+        "Which SECON countries and regions work together: shared events and projects",
+    ),
+    "partnership": MapKind(
+        "partnership", "country", "degree", False,
+        "The SECON partnership: the project partners",
+    ),
+    "geographic": MapKind(
+        "co-participation", "type", "betweenness", True,
+        "Where SECON's collaborators are: organisations at the same events and projects",
+    ),
+}  # fmt: skip
+"""The maps ``secongraph map KIND`` draws; ``secongraph maps`` writes them all."""
+
+
+def project_map(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    reference_dir: Path | None = None,
+    color_by: str | None = None,
+    size_by: str | None = None,
+    level: int | None = None,
+    project: str | None = None,
+    **filters: Any,
+) -> Path:
+    """Build the projection of the map ``kind``, compute its metrics and write the map.
+
+    Parameters
+    ----------
+    store
+        The built SECON graph.
+    kind
+        One of :data:`MAP_KINDS`.
+    path
+        The HTML file to write.
+    reference_dir
+        The NUTS 2021 reference folder (``data/reference/nuts2021``) whose outlines a geographic
+        map draws; None draws none.
+    color_by, size_by
+        Override the kind's colouring and size metric.
+    level, project, **filters
+        Passed to :func:`secongraph.network.build_projection`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        The kind, a filter or an option is unknown or does not apply.
+    SourceError
+        The outlines cannot be read.
+    """
+    if kind not in MAP_KINDS:
+        raise ParameterError(
+            f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}."
+        )
+    spec = MAP_KINDS[kind]
+    graph = build_projection(
+        store, spec.projection, level=level, project=project, **filters
+    )
+    compute_metrics(graph)
+    outlines = None
+    if spec.geographic and reference_dir is not None:
+        outlines = nuts_outlines(reference_dir, _nuts_codes(graph))
+    chosen = {"NUTS level": level, "project": project, **filters}
+    chosen = {name: value for name, value in chosen.items() if value is not None}
+    title = spec.title + (
+        f" ({', '.join(f'{k} {v}' for k, v in chosen.items())})" if chosen else ""
+    )
+    return render_map(
+        graph,
+        path,
+        title=title,
+        color_by=color_by or spec.color_by,
+        size_by=size_by or spec.size_by,
+        geographic=spec.geographic,
+        outlines=outlines,
+    )
+
+
+def write_maps(
+    store: Store, out_dir: Path, *, reference_dir: Path | None = None
+) -> list[Path]:
+    """Write every map of :data:`MAP_KINDS` as ``out_dir/map-{kind}.html``; return the paths.
+
+    Raises
+    ------
+    SourceError
+        The outlines cannot be read.
+    """
+    return [
+        project_map(
+            store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir
+        )
+        for kind in MAP_KINDS
+    ]
+
+
+def _nuts_codes(graph: nx.Graph) -> set[str]:
+    """Return the NUTS codes of the nodes' regions (a country node's ISO code as NUTS code)."""
+    iso_to_nuts = {iso: nuts for nuts, iso in NUTS_TO_ISO.items()}
+    codes = set()
+    for _, data in graph.nodes(data=True):
+        if data.get("region"):
+            codes.add(str(data["region"]))
+        elif data.get("kind") in ("region", "country") and data.get("code"):
+            code = str(data["code"])
+            codes.add(
+                iso_to_nuts.get(code, code) if data["kind"] == "country" else code
+            )
+    return codes
+
+
+__all__ = [
+    "COLOR_BY",
+    "MAP_KINDS",
+    "METRICS",
+    "MapKind",
+    "map_html",
+    "project_map",
+    "render_map",
+    "script_json",
+    "write_maps",
+]
