@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DATA   ?= data
 OUT    ?= out
 
-.PHONY: demo test install install-test browser lint reference namespace bench clean
+.PHONY: demo test install install-test browser lint reference namespace cli-reference bench clean
 
 demo: install
 	$(BIN)/secongraph build --data $(DATA) --out $(OUT)
@@ -19,6 +19,7 @@ demo: install
 
 test: install-test
 	$(BIN)/ruff check src tests
+	$(BIN)/cog --check docs/cli-reference.md
 	$(BIN)/pytest
 
 $(BIN)/python:
@@ -51,6 +52,10 @@ namespace: install
 		-e 's|Generated from: SOURCE_RDF_FILE_EDIT_ME_!|Generated from: ontology/secongraph.ttl|' \
 		-e '/^    Date: /d' -e 's/^    _NS = .*/&\n    _fail = True/' src/secongraph/_SG.py
 	mv src/secongraph/_SG.py src/secongraph/_sg.py
+
+# Regenerate docs/cli-reference.md from the commands' --help (make test checks it is current).
+cli-reference: install-test
+	$(BIN)/cog -r docs/cli-reference.md
 
 # Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
 bench: install-test

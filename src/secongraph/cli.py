@@ -84,8 +84,9 @@ def cli() -> None:
 def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     """Build the SECON graph: load ontology, vocabularies and data, one named graph per file.
 
-    Prints the instances by class and writes OUT/secon.ttl (every triple) and OUT/secon.trig
-    (the named graphs with their provenance).
+    Adds the collaboration metrics (unless --no-metrics), prints the instances by class and
+    writes OUT/secon.ttl (every triple) and OUT/secon.trig (the named graphs with their
+    provenance).
 
     \b
     Example:

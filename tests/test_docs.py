@@ -1,0 +1,41 @@
+"""Every command is documented: help text with an example, and a section in the CLI reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from secongraph.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands(group: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(group, click.Group):
+        for name, command in sorted(group.commands.items()):
+            yield (*path, name)
+            yield from _commands(command, (*path, name))
+
+
+COMMANDS = list(_commands(cli))
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    if isinstance(command, click.Group):
+        assert command.help
+    else:
+        assert command.help and "Example:" in command.help
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_is_in_the_cli_reference(path: tuple[str, ...]) -> None:
+    reference = (ROOT / "docs" / "cli-reference.md").read_text(encoding="utf-8")
+    assert f"\n## secongraph {' '.join(path)}\n" in reference
