@@ -19,6 +19,7 @@ demo: install
 
 test: install-test
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/cog --check docs/cli-reference.md
 	$(BIN)/pytest
 

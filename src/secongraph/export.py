@@ -123,4 +123,6 @@ def describe_dataset(store: Store, distributions: Iterable[tuple[Path, ExportFor
 def _derived_from(store: Store, graph: str) -> list[str]:
     """The source documents a named graph says it was derived from."""
     pattern = (ox.NamedNode(graph), ox.NamedNode(str(PROV.wasDerivedFrom)), None, None)
-    return sorted({quad.object.value for quad in store.oxigraph.quads_for_pattern(*pattern)})
+    quads = store.oxigraph.quads_for_pattern(*pattern)
+    # The store refuses triple terms, so every object has a value.
+    return sorted({quad.object.value for quad in quads if not isinstance(quad.object, ox.Triple)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rdflib import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Graph
 from rdflib.namespace import Namespace
 
@@ -16,6 +18,8 @@ SCHEMA = SDO
 CV = Namespace("http://data.europa.eu/m8g/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
+
+_G = TypeVar("_G", bound=Graph)
 
 _STANDARD = {
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS,
@@ -35,7 +39,7 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
-def bind_prefixes(graph: Graph) -> Graph:
+def bind_prefixes(graph: _G) -> _G:
     """Bind every secongraph prefix on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, replace=True, override=True)

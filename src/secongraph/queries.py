@@ -541,7 +541,7 @@ def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> Qu
         if v.endswith("_label") and v.removesuffix("_label") in result.variables
     ]
     subjects = sorted(
-        {row[s] for row in result.rows for s, _ in pairs if isinstance(row[s], URIRef)}
+        {term for row in result.rows for s, _ in pairs if isinstance(term := row[s], URIRef)}
     )
     if not subjects:
         return result
@@ -550,7 +550,8 @@ def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> Qu
     for row in result.rows:
         new = dict(row)
         for subject, label in pairs:
-            best = _best_label(labels.get(row[subject], []), languages)  # type: ignore[arg-type]
+            term = row[subject]
+            best = _best_label(labels.get(term, []) if term is not None else [], languages)
             if best is not None:
                 new[label] = best
         rows.append(new)
@@ -571,8 +572,9 @@ def _labels(
     answer = target.select(text, origin="labels")
     labels: dict[Identifier, list[tuple[int, Literal]]] = {}
     for row in answer.rows:
-        if row["s"] is not None and isinstance(row["label"], Literal):
-            labels.setdefault(row["s"], []).append((int(row["kind"]), row["label"]))  # type: ignore[arg-type]
+        term, label, kind = row["s"], row["label"], row["kind"]
+        if term is not None and isinstance(label, Literal) and kind is not None:
+            labels.setdefault(term, []).append((int(kind), label))
     return labels
 
 
@@ -622,11 +624,13 @@ def _pairs(value: Value | None, key: str, origin: object) -> dict[str, Value]:
         return {}
     if isinstance(value, dict):
         return value
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        merged: dict[str, Value] = {}
-        for item in value:
-            merged.update(item)  # type: ignore[arg-type]
-        return merged
+    if isinstance(value, list):
+        mappings = [v for v in value if isinstance(v, dict)]
+        if len(mappings) == len(value):
+            merged: dict[str, Value] = {}
+            for item in mappings:
+                merged.update(item)
+            return merged
     raise QueryError(f"{origin}: #+ {key} must list name: value entries")
 
 

@@ -236,6 +236,8 @@ def countries_graph() -> Graph:
     graph = bind_prefixes(Graph())
     for code in sorted({iso_code(nuts_code) for nuts_code in R1_CODES}):
         country = pycountry.countries.get(alpha_2=code)
+        if country is None:
+            raise LookupError(f"pycountry has no ISO 3166-1 country {code}")
         iri = country_iri(code)
         graph.add((iri, RDF.type, SG.Country))
         graph.add((iri, RDFS.label, Literal(country.name, lang="en")))

@@ -252,7 +252,7 @@ def _tsv(result: QueryResult) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append(
-            "\t".join("" if row[v] is None else ntriples(row[v]) for v in result.variables)
+            "\t".join("" if (term := row[v]) is None else ntriples(term) for v in result.variables)
         )
     return "\n".join(lines) + "\n"
 

@@ -155,7 +155,8 @@ def columns(text: str, query: Query) -> list[str]:
     >>> columns(text, check_query(text))
     ['b', 'p', 'a']
     """
-    names = [str(v) for v in query.algebra.get("PV", [])]
+    # Not .get("PV", []): CompValue.get takes no default (its second argument is ``variables``).
+    names = [str(v) for v in query.algebra.PV or []]
     code = " ".join(segment for _, segment in code_segments(text))
     if not _SELECT_ALL.search(code):
         return names

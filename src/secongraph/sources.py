@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, overload
 from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
@@ -258,6 +258,14 @@ class _Converter:
     def __init__(self) -> None:
         self.bnodes: dict[str, BNode] = {}
 
+    @overload
+    def __call__(self, term: ox.NamedNode) -> URIRef: ...
+    @overload
+    def __call__(self, term: ox.BlankNode) -> BNode: ...
+    @overload
+    def __call__(self, term: ox.Literal) -> Literal: ...
+    @overload
+    def __call__(self, term: ox.Triple) -> NoReturn: ...
     def __call__(self, term: Any) -> Node:
         if isinstance(term, ox.NamedNode):
             return URIRef(term.value)
@@ -352,6 +360,7 @@ def _locate_message(data: bytes, rdf: ox.RdfFormat, message: str) -> tuple[int, 
     quoted = re.search(r"'([^']+)'", message)
     if quoted:
         value = quoted.group(1)
+        needles: tuple[str, ...]
         if rdf == ox.RdfFormat.JSON_LD:
             needles = (json.dumps(value, ensure_ascii=False), json.dumps(value))
         else:
@@ -448,7 +457,7 @@ def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Qua
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         before = data[: error.start].decode("utf-8")
-        position = _position(before, len(before))
+        position: tuple[int, int] | None = _position(before, len(before))
         raise SourceError(_at(path, position, f"invalid UTF-8: {error.reason}")) from error
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
 from .errors import ParameterError, QueryError, SourceError
@@ -239,7 +240,11 @@ class Store:
         variables = [str(v) for v in answer.vars or []]
         return QueryResult(
             variables,
-            [{v: normalise(row[i]) for i, v in enumerate(variables)} for row in rows],  # type: ignore[index]
+            [
+                {v: normalise(row[i]) for i, v in enumerate(variables)}
+                for row in rows
+                if isinstance(row, ResultRow)  # always: a SELECT yields rows, not triples or bools
+            ],
         )
 
     def replace_graph(self, name: str, triples: Iterable[ox.Triple | ox.Quad]) -> LoadedFile:
@@ -294,6 +299,7 @@ class Store:
             (q.subject, q.object.value)
             for graph in self.data_graphs()
             for q in self.oxigraph.quads_for_pattern(None, RDF_TYPE, None, ox.NamedNode(graph))
+            if not isinstance(q.object, ox.Triple)  # never: the store refuses triple terms
         }
         return Counter(cls for _, cls in typed)
 

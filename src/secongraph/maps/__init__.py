@@ -100,13 +100,9 @@ def project_map(
         The outlines cannot be read.
     """
     if kind not in MAP_KINDS:
-        raise ParameterError(
-            f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}."
-        )
+        raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
     spec = MAP_KINDS[kind]
-    graph = build_projection(
-        store, spec.projection, level=level, project=project, **filters
-    )
+    graph = build_projection(store, spec.projection, level=level, project=project, **filters)
     compute_metrics(graph)
     outlines = None
     if spec.geographic and reference_dir is not None:
@@ -127,9 +123,7 @@ def project_map(
     )
 
 
-def write_maps(
-    store: Store, out_dir: Path, *, reference_dir: Path | None = None
-) -> list[Path]:
+def write_maps(store: Store, out_dir: Path, *, reference_dir: Path | None = None) -> list[Path]:
     """Write every map of :data:`MAP_KINDS` as ``out_dir/map-{kind}.html``; return the paths.
 
     Raises
@@ -138,9 +132,7 @@ def write_maps(
         The outlines cannot be read.
     """
     return [
-        project_map(
-            store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir
-        )
+        project_map(store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir)
         for kind in MAP_KINDS
     ]
 
@@ -154,9 +146,7 @@ def _nuts_codes(graph: nx.Graph) -> set[str]:
             codes.add(str(data["region"]))
         elif data.get("kind") in ("region", "country") and data.get("code"):
             code = str(data["code"])
-            codes.add(
-                iso_to_nuts.get(code, code) if data["kind"] == "country" else code
-            )
+            codes.add(iso_to_nuts.get(code, code) if data["kind"] == "country" else code)
     return codes
 
 

@@ -29,9 +29,7 @@ def force_layout(
 
     network = igraph.Graph(n=count, edges=[(i, j) for i, j, _ in ties])
     network.es["weight"] = [float(data.get("weight", 1)) for _, _, data in ties]
-    parts = sorted(
-        network.connected_components(), key=lambda part: (-len(part), part[0])
-    )
+    parts = sorted(network.connected_components(), key=lambda part: (-len(part), part[0]))
     rng = random.Random(seed)
     placed: list[tuple[list[int], list[tuple[float, float]], float]] = []
     igraph.set_random_number_generator(rng)
@@ -94,9 +92,7 @@ class _Projection:
         self.kx = self.ky * shrink
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return round((lon - self.lon0) * self.kx, 1), round(
-            (self.lat0 - lat) * self.ky, 1
-        )
+        return round((lon - self.lon0) * self.kx, 1), round((self.lat0 - lat) * self.ky, 1)
 
 
 def geographic_positions(
@@ -108,12 +104,8 @@ def geographic_positions(
     """
     if not nodes:
         return [], None
-    points = {
-        n: (float(graph.nodes[n]["lon"]), float(graph.nodes[n]["lat"])) for n in nodes
-    }
-    projection = _Projection(
-        [p[0] for p in points.values()], [p[1] for p in points.values()]
-    )
+    points = {n: (float(graph.nodes[n]["lon"]), float(graph.nodes[n]["lat"])) for n in nodes}
+    projection = _Projection([p[0] for p in points.values()], [p[1] for p in points.values()])
     groups: dict[tuple[float, float], list[Any]] = {}
     for node in nodes:
         groups.setdefault(points[node], []).append(node)
@@ -143,9 +135,7 @@ def project_outlines(
         if geometry["type"] == "Polygon":
             polygons = [polygons]
         rings = [
-            [c for lon, lat in ring for c in projection(lon, lat)]
-            for p in polygons
-            for ring in p
+            [c for lon, lat in ring for c in projection(lon, lat)] for p in polygons for ring in p
         ]
         properties = feature["properties"]
         projected.append(

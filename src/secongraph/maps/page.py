@@ -166,9 +166,7 @@ def map_html(
     index = {node: i for i, node in enumerate(located)}
     limit = max_ties_per_node
     if limit == "auto":
-        limit = (
-            None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
-        )
+        limit = None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
     shown, total = _strongest_ties(graph, index, limit)
     scaled = _scaled_sizes(sizes, located)
     if geographic:
@@ -207,9 +205,7 @@ def map_html(
         "geographic": geographic,
         "unplaced": len(ids) - len(located),
         "outlines": project_outlines(outlines, projection) if projection else [],
-        "attribution": str(outlines.get("attribution", ""))
-        if geographic and outlines
-        else "",
+        "attribution": str(outlines.get("attribution", "")) if geographic and outlines else "",
     }
     return _render_page(payload)
 
@@ -275,15 +271,12 @@ def _scaled_sizes(sizes: Mapping[Any, float], nodes: list[Any]) -> dict[Any, flo
     if len({sizes[n] for n in nodes}) == 1:
         return dict.fromkeys(nodes, round((low + high) / 3, 1))
     return {
-        n: round(low + (high - low) * math.sqrt(max(sizes[n], 0.0) / largest), 1)
-        for n in nodes
+        n: round(low + (high - low) * math.sqrt(max(sizes[n], 0.0) / largest), 1) for n in nodes
     }
 
 
 def _has_point(data: Mapping[str, Any]) -> bool:
-    return isinstance(data.get("lat"), int | float) and isinstance(
-        data.get("lon"), int | float
-    )
+    return isinstance(data.get("lat"), int | float) and isinstance(data.get("lon"), int | float)
 
 
 def _strongest_ties(
@@ -370,15 +363,11 @@ def _node(
         "sources": strings.refs(sorted(data.get("sources") or [])),
         "metrics": metrics,
         "cat": [categories[key][1][node] for key in COLOR_BY],
-        "members": sorted(
-            str(label) for label in data.get("organisation_labels") or []
-        ),
+        "members": sorted(str(label) for label in data.get("organisation_labels") or []),
     }
 
 
-def _edge(
-    a: int, b: int, data: Mapping[str, Any], strings: _StringTable
-) -> dict[str, Any]:
+def _edge(a: int, b: int, data: Mapping[str, Any], strings: _StringTable) -> dict[str, Any]:
     """Return one vis-network edge with the events, projects and sources behind the tie."""
     weight = _number(data.get("weight", 1))
     return {
@@ -513,9 +502,7 @@ def _render_page(payload: Mapping[str, Any]) -> str:
     ]
     for text in scripts + styles:
         if "</script" in text.lower() or "</style" in text.lower():
-            raise SecongraphError(
-                "A bundled script or style would end its own element early."
-            )
+            raise SecongraphError("A bundled script or style would end its own element early.")
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
         for s in scripts

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -18,6 +18,10 @@ from ..store import Store
 logger = logging.getLogger(__name__)
 
 LEAD_PARTNER = str(VOCAB["partner-role/lead-partner"])
+
+# A term a solution binds: pyoxigraph 0.5 has no common Term class, and the store refuses RDF 1.2
+# triple terms, so never an ox.Triple.
+_Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 # --------------------------------------------------------------------------------------------
@@ -35,9 +39,7 @@ _PAIRS = """SELECT ?agent ?unit ?kind ?role ?source WHERE {
 }"""
 
 _TYPES = "SELECT ?s ?o WHERE { ?s a ?o FILTER(isIRI(?s) && isIRI(?o)) }"
-_SUBCLASSES = (
-    "SELECT ?s ?o WHERE { ?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o)) }"
-)
+_SUBCLASSES = "SELECT ?s ?o WHERE { ?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o)) }"
 _LABELS = "SELECT ?s ?o WHERE { ?s rdfs:label|skos:prefLabel ?o FILTER(isIRI(?s)) }"
 _EVENT_LINKS = """SELECT ?s ?p ?o WHERE {
   VALUES ?p { sg:superEvent sg:startDate sg:endDate } ?s ?p ?o }"""
@@ -55,16 +57,14 @@ _GRAPH_SOURCES = """SELECT DISTINCT ?s ?o WHERE {
   GRAPH ?g { ?s ?p ?value } ?g prov:wasDerivedFrom ?o }"""
 
 
-def _select(store: Store, query: str) -> list[dict[str, ox.Term]]:
-    solutions = store.oxigraph.query(
-        sparql_prologue() + query, use_default_graph_as_union=True
-    )
+def _select(store: Store, query: str) -> list[dict[str, _Term]]:
+    solutions = store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
 
-def _date(term: ox.Term) -> date | None:
+def _date(term: _Term) -> date | None:
     try:
         return date.fromisoformat(term.value)
     except ValueError:
@@ -128,27 +128,19 @@ class Facts:
             facts.parents[r["s"].value].add(r["o"].value)
         for r in _select(store, _LABELS):
             label = r["o"]
-            lang = (
-                label.language
-                if isinstance(label, ox.Literal) and label.language
-                else ""
-            )
+            lang = label.language if isinstance(label, ox.Literal) and label.language else ""
             facts.labels[r["s"].value].setdefault(lang, label.value)
         for r in _select(store, _EVENT_LINKS):
             subject, prop = r["s"].value, r["p"].value
             if prop == str(SG.superEvent):
                 facts.links[subject]["super"].add(r["o"].value)
             elif (day := _date(r["o"])) is not None:
-                (facts.starts if prop == str(SG.startDate) else facts.ends)[subject] = (
-                    day
-                )
+                (facts.starts if prop == str(SG.startDate) else facts.ends)[subject] = day
         for r in _select(store, _PLACE_LINKS):
             facts.links[r["s"].value][r["p"].value.rsplit("#", 1)[-1]].add(r["o"].value)
         for r in _select(store, _REGIONS):
             iri = r["region"].value
-            point = (
-                (float(r["lat"].value), float(r["lon"].value)) if "lat" in r else None
-            )
+            point = (float(r["lat"].value), float(r["lon"].value)) if "lat" in r else None
             facts.regions[iri] = Region(
                 iri,
                 r["code"].value,
@@ -157,9 +149,7 @@ class Facts:
                 point,
                 r["country"].value if "country" in r else None,
             )
-        facts.countries = {
-            r["s"].value: r["o"].value.upper() for r in _select(store, _COUNTRIES)
-        }
+        facts.countries = {r["s"].value: r["o"].value.upper() for r in _select(store, _COUNTRIES)}
         for r in _select(store, _GRAPH_SOURCES):
             facts.graph_sources[r["s"].value].add(r["o"].value)
         return facts
@@ -195,9 +185,7 @@ class Facts:
         """The length of the longest ``rdfs:subClassOf`` chain above ``cls``."""
         if cls not in self.depths:
             parents = self.parents.get(cls, set()) - seen - {cls}
-            self.depths[cls] = 1 + max(
-                (self.depth(p, seen | {cls}) for p in parents), default=0
-            )
+            self.depths[cls] = 1 + max((self.depth(p, seen | {cls}) for p in parents), default=0)
         return self.depths[cls]
 
     def most_specific(self, iri: str, within: set[str]) -> str | None:
@@ -210,9 +198,7 @@ class Facts:
         """The events above ``event``, nearest first (the first parent in IRI order at each step)."""
         chain: list[str] = []
         current = event
-        while parents := sorted(
-            self.links.get(current, {}).get("super", set()) - {event, *chain}
-        ):
+        while parents := sorted(self.links.get(current, {}).get("super", set()) - {event, *chain}):
             current = parents[0]
             chain.append(current)
         return chain
@@ -239,9 +225,7 @@ class Facts:
         """
         links = self.links.get(iri, {})
         todo = sorted(
-            set().union(
-                *(links.get(p, set()) for p in ("territory", "locatedIn", "location"))
-            )
+            set().union(*(links.get(p, set()) for p in ("territory", "locatedIn", "location")))
         )
         found: set[str] = set()
         seen = set(todo)
@@ -260,9 +244,7 @@ class Facts:
         """The country IRI: stated, else that of its place, else that of its first region."""
         links = self.links.get(iri, {})
         candidates = sorted(links.get("country", set()))
-        for place in sorted(
-            links.get("locatedIn", set()) | links.get("location", set())
-        ):
+        for place in sorted(links.get("locatedIn", set()) | links.get("location", set())):
             candidates += sorted(self.links.get(place, {}).get("country", set()))
         candidates += [r.country for r in regions if r.country]
         return candidates[0] if candidates else None
@@ -284,9 +266,7 @@ class Facts:
         """The region at NUTS ``level`` that contains ``region`` (itself if it is coarser)."""
         current = region
         while (
-            current.level is not None
-            and current.level > level
-            and current.parent in self.regions
+            current.level is not None and current.level > level and current.parent in self.regions
         ):
             current = self.regions[current.parent]
         return current

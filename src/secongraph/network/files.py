@@ -95,9 +95,7 @@ def _flat_attributes(data: Mapping[str, Any]) -> dict[str, Any]:
 def _flat(graph: nx.Graph) -> nx.Graph:
     flat = nx.Graph(**_flat_attributes(graph.graph))
     flat.add_nodes_from((n, _flat_attributes(d)) for n, d in graph.nodes(data=True))
-    flat.add_edges_from(
-        (a, b, _flat_attributes(d)) for a, b, d in graph.edges(data=True)
-    )
+    flat.add_edges_from((a, b, _flat_attributes(d)) for a, b, d in graph.edges(data=True))
     return flat
 
 

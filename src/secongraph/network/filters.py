@@ -62,9 +62,7 @@ def parse_filters(
         raise ParameterError(
             f"--country {country!r}: not an ISO 3166-1 alpha-2 country code, such as BG."
         )
-    if region is not None and region.upper() not in {
-        r.code for r in facts.regions.values()
-    }:
+    if region is not None and region.upper() not in {r.code for r in facts.regions.values()}:
         raise ParameterError(
             f"--region {region!r}: no NUTS region with this code in the graph, such as BG422."
         )
@@ -87,9 +85,7 @@ def _day(option: str, value: date | str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ParameterError(
-            f"{option} {value!r}: not a date; give YYYY-MM-DD."
-        ) from None
+        raise ParameterError(f"{option} {value!r}: not a date; give YYYY-MM-DD.") from None
 
 
 def _organisation_class(facts: Facts, value: str) -> str:
@@ -100,9 +96,7 @@ def _organisation_class(facts: Facts, value: str) -> str:
         if wanted in names or value.lower() in names:
             return cls
     choices = ", ".join(sorted(c.rsplit("#", 1)[-1] for c in classes))
-    raise ParameterError(
-        f"--type {value!r}: not an organisation type; choose one of {choices}."
-    )
+    raise ParameterError(f"--type {value!r}: not an organisation type; choose one of {choices}.")
 
 
 def _event_iri(facts: Facts, value: str) -> str:

@@ -84,9 +84,7 @@ def compute_metrics(
         louvain_communities(graph, weight="weight", seed=seed),
         key=lambda c: (-len(c), min(str(node) for node in c)),
     )
-    community = {
-        node: number for number, members in enumerate(communities) for node in members
-    }
+    community = {node: number for number, members in enumerate(communities) for node in members}
     weighted = dict(graph.degree(weight="weight"))
     for node, degree in graph.degree():
         graph.nodes[node].update(
@@ -114,9 +112,7 @@ def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
         try:
             centrality = nx.eigenvector_centrality(sub, max_iter=1000, weight="weight")
         except nx.PowerIterationFailedConvergence as error:
-            logger.warning(
-                "eigenvector centrality did not converge; trying the numpy solver"
-            )
+            logger.warning("eigenvector centrality did not converge; trying the numpy solver")
             try:
                 centrality = nx.eigenvector_centrality_numpy(sub, weight="weight")
             except ImportError:
@@ -141,9 +137,7 @@ class Broker:
     degree: int
 
 
-def top_brokers(
-    graph: nx.Graph, *, by: str | Sequence[str], top: int = 5
-) -> list[Broker]:
+def top_brokers(graph: nx.Graph, *, by: str | Sequence[str], top: int = 5) -> list[Broker]:
     """The ``top`` nodes by betweenness in each group of nodes that share a value of ``by``.
 
     Parameters
@@ -175,9 +169,7 @@ def top_brokers(
     for node, data in graph.nodes(data=True):
         values = [data.get(a) for a in attributes if data.get(a) not in (None, "", [])]
         value = values[0] if values else "(not stated)"
-        groups[
-            ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        ].append(node)
+        groups[", ".join(map(str, value)) if isinstance(value, list) else str(value)].append(node)
     rows = []
     for name in sorted(groups):
         ranked = sorted(
@@ -191,7 +183,5 @@ def top_brokers(
         for rank, node in enumerate(ranked[:top], start=1):
             data = graph.nodes[node]
             label = str(data.get("label", node))
-            rows.append(
-                Broker(name, rank, node, label, data["betweenness"], data["degree"])
-            )
+            rows.append(Broker(name, rank, node, label, data["betweenness"], data["degree"]))
     return rows

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from itertools import combinations, product
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -48,9 +48,7 @@ class _Context:
             facts.descendants(self.filters.org_type) if self.filters.org_type else set()
         )
         agents = {p.agent for p in facts.pairs}
-        self.groups = {
-            a for a in agents if str(SG.ParticipantGroup) in facts.types.get(a, set())
-        }
+        self.groups = {a for a in agents if str(SG.ParticipantGroup) in facts.types.get(a, set())}
         self.organisations = {a for a in agents - self.groups if self._selected(a)}
         partners = [p for p in facts.pairs if p.kind == "project"]
         self.partners = {p.agent for p in partners}
@@ -69,9 +67,7 @@ class _Context:
                 return False
         if flt.region and not any(flt.region in self._codes_up(r) for r in regions):
             return False
-        return not flt.org_type or bool(
-            self.facts.types.get(agent, set()) & self.wanted_classes
-        )
+        return not flt.org_type or bool(self.facts.types.get(agent, set()) & self.wanted_classes)
 
     def _codes_up(self, region: Region) -> set[str]:
         codes, current, seen = {region.code}, region, {region.iri}
@@ -177,9 +173,7 @@ def co_participation(
 
 def _co_participation(context: _Context) -> nx.Graph:
     facts = context.facts
-    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for pair in context.event_pairs() + context.project_pairs():
         if pair.agent not in context.organisations:
             continue
@@ -190,7 +184,7 @@ def _co_participation(context: _Context) -> nx.Graph:
     # per tie: shared events, shared projects (each list in IRI order), sources
     ties: dict[tuple[str, str], tuple[list[str], list[str], set[str]]] = {}
     for (kind, unit), agents in sorted(members.items()):
-        shared = 0 if kind == "event" else 1
+        shared: Literal[0, 1] = 0 if kind == "event" else 1
         for a, b in combinations(sorted(agents), 2):
             tie = ties.get((a, b))
             if tie is None:
@@ -201,8 +195,8 @@ def _co_participation(context: _Context) -> nx.Graph:
     _add_nodes(graph, {a: context.node(a) for a in set().union(*members.values())})
     labels = {unit: facts.label(unit) for _, unit in members}
     for (a, b), (events, projects, sources) in sorted(ties.items()):
-        tie = {"events": events, "projects": projects, "sources": sources}
-        graph.add_edge(a, b, **_tie(labels, tie))
+        shared_units = {"events": events, "projects": projects, "sources": sources}
+        graph.add_edge(a, b, **_tie(labels, shared_units))
     return graph
 
 
@@ -266,13 +260,9 @@ def organisation_event(
     )
     facts = context.facts
     keep_groups = not context.filters.selects_organisations
-    links: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+    links: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for pair in context.event_pairs():
-        if pair.agent in context.organisations or (
-            keep_groups and pair.agent in context.groups
-        ):
+        if pair.agent in context.organisations or (keep_groups and pair.agent in context.groups):
             link = links[(pair.agent, facts.top_event(pair.unit))]
             link["events"].add(pair.unit)
             for key, value in (("role_iris", pair.role), ("sources", pair.source)):
@@ -284,9 +274,7 @@ def organisation_event(
     by_event: dict[str, list[tuple[str, Mapping[str, set[str]]]]] = defaultdict(list)
     for (agent, event_iri), link in links.items():
         by_event[event_iri].append((agent, link))
-    _add_nodes(
-        graph, {e: _event_node(context, e, mine) for e, mine in by_event.items()}
-    )
+    _add_nodes(graph, {e: _event_node(context, e, mine) for e, mine in by_event.items()})
     for (agent, event_iri), link in sorted(links.items()):
         roles = sorted(link["role_iris"])
         graph.add_edge(
@@ -380,9 +368,7 @@ def region_network(
         event=event,
     )
     organisations = _co_participation(context)
-    places = {
-        org: _aggregate_places(context.facts, org, level) for org in organisations
-    }
+    places = {org: _aggregate_places(context.facts, org, level) for org in organisations}
     graph = _new_graph(
         Projection.REGION,
         context.filters,
@@ -396,12 +382,8 @@ def region_network(
             node["organisations"].append(org)
     for node in nodes.values():
         node["organisations"].sort()
-        node["organisation_labels"] = [
-            context.facts.label(o) for o in node["organisations"]
-        ]
-    ties: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+        node["organisation_labels"] = [context.facts.label(o) for o in node["organisations"]]
+    ties: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     for a, b, data in organisations.edges(data=True):
         for ra, rb in product(places[a], places[b]):
             if ra == rb:
@@ -415,9 +397,7 @@ def region_network(
     for (ra, rb), tie in sorted(ties.items()):
         units = tie["events"] | tie["projects"]
         attributes = _tie({u: context.facts.label(u) for u in units}, tie)
-        attributes["weight"] = sum(
-            organisations.edges[a, b]["weight"] for a, b in tie["pairs"]
-        )
+        attributes["weight"] = sum(organisations.edges[a, b]["weight"] for a, b in tie["pairs"])
         attributes["ties"] = len(tie["pairs"])
         graph.add_edge(ra, rb, **attributes)
     return graph
@@ -506,9 +486,7 @@ def partnership_network(
     iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
     pairs = [p for p in facts.pairs if p.kind == "project" and p.unit == iri]
     if not pairs:
-        raise ParameterError(
-            f"--project {project_iri!r}: no project with partners in the graph."
-        )
+        raise ParameterError(f"--project {project_iri!r}: no project with partners in the graph.")
     sources: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
     for pair in pairs:
@@ -566,29 +544,19 @@ def build_projection(
     """
     name = Projection(projection)
     if level is not None and name != Projection.REGION:
-        raise ParameterError(
-            f"--level applies to --projection region only, not {name}."
-        )
+        raise ParameterError(f"--level applies to --projection region only, not {name}.")
     if project is not None and name != Projection.PARTNERSHIP:
-        raise ParameterError(
-            f"--project applies to --projection partnership only, not {name}."
-        )
+        raise ParameterError(f"--project applies to --projection partnership only, not {name}.")
     if name == Projection.PARTNERSHIP:
         for option in ("since", "until", "event"):
             if filters.get(option) is not None:
-                raise ParameterError(
-                    f"--{option} does not apply to --projection partnership."
-                )
+                raise ParameterError(f"--{option} does not apply to --projection partnership.")
         return partnership_network(
             store,
             project or "secon",
-            **{
-                k: v for k, v in filters.items() if k not in ("since", "until", "event")
-            },
+            **{k: v for k, v in filters.items() if k not in ("since", "until", "event")},
         )
     if name == Projection.REGION:
         return region_network(store, level=level, **filters)
-    builder = (
-        co_participation if name == Projection.CO_PARTICIPATION else organisation_event
-    )
+    builder = co_participation if name == Projection.CO_PARTICIPATION else organisation_event
     return builder(store, **filters)

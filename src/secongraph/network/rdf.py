@@ -81,16 +81,10 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
     settings = {
         **filters,
         **{k: graph.graph[k] for k in ("level", "project") if k in graph.graph},
-        **{
-            k: v
-            for k, v in run.items()
-            if k not in ("projection", "filters", "seed", "date")
-        },
+        **{k: v for k, v in run.items() if k not in ("projection", "filters", "seed", "date")},
     }
     parameters = {**settings, "betweenness": graph.graph["metrics"]["betweenness"]}
-    slug = _slug(
-        "--".join([projection, *(f"{k}-{v}" for k, v in sorted(settings.items()))])
-    )
+    slug = _slug("--".join([projection, *(f"{k}-{v}" for k, v in sorted(settings.items()))]))
     run_iri = URIRef(ID[f"metrics-run/{slug}"])
     rdf = bind_prefixes(Graph(identifier=URIRef(METRICS_GRAPH)))
     me = URIRef(METRICS_GRAPH)
@@ -182,7 +176,6 @@ def add_metrics(store: Store, graph: nx.Graph, run: Mapping[str, Any]) -> Graph:
     store.replace_graph(METRICS_GRAPH, ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     logger.info("loaded %d metric triples into <%s>", len(rdf), METRICS_GRAPH)
     return rdf
-
 
 
 def add_collaboration_metrics(store: Store, *, seed: int = 42) -> nx.Graph:
