@@ -35,7 +35,7 @@ install-test: install browser
 	$(BIN)/python -m pip install --quiet --group test
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install-test
 	$(BIN)/ruff check src tests
