@@ -47,7 +47,7 @@ MAP_KINDS: dict[str, MapKind] = {
     ),
     "partnership": MapKind(
         "partnership", "country", "degree", False,
-        "The SECON partnership: the project partners",
+        "The partnership: the partners of the project and its lead partner",
     ),
     "geographic": MapKind(
         "co-participation", "type", "betweenness", True,
