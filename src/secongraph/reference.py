@@ -192,12 +192,9 @@ def nuts_graph(reference_dir: Path) -> Graph:
         if region.level > 0:
             graph.add((iri, SG.parentRegion, region_iri(region.code[:-1])))
 
-    source_graph = GRAPH.nuts2021
-    graph.add((source_graph, RDF.type, SG.SourceGraph))
-    label = "NUTS 2021 regions of the SECON partners"
-    graph.add((source_graph, RDFS.label, Literal(label, lang="en")))
-    graph.add((source_graph, PROV.wasDerivedFrom, NUTS_SOURCE))
-    graph.add((source_graph, SG.method, REFERENCE_IMPORT))
+    source_graph = _describe(
+        graph, GRAPH.nuts2021, "NUTS 2021 regions of the SECON partners", NUTS_SOURCE
+    )
     graph.add((source_graph, DCTERMS.license, NUTS_TERMS))
     graph.add((source_graph, DCTERMS.rights, Literal(NUTS_CREDIT, lang="en")))
 
@@ -245,17 +242,22 @@ def countries_graph() -> Graph:
         graph.add((iri, SG.isoCode, Literal(code)))
         graph.add((iri, SKOS.exactMatch, EU_COUNTRY[country.alpha_3]))
 
-    source_graph = GRAPH.iso3166
-    graph.add((source_graph, RDF.type, SG.SourceGraph))
-    label = "ISO 3166-1 countries of the SECON partners"
-    graph.add((source_graph, RDFS.label, Literal(label, lang="en")))
-    graph.add((source_graph, PROV.wasDerivedFrom, PYCOUNTRY_SOURCE))
-    graph.add((source_graph, SG.method, REFERENCE_IMPORT))
+    _describe(graph, GRAPH.iso3166, "ISO 3166-1 countries of the SECON partners", PYCOUNTRY_SOURCE)
 
     graph.add((PYCOUNTRY_SOURCE, RDF.type, SG.SourceDocument))
     graph.add((PYCOUNTRY_SOURCE, DCTERMS.title, Literal("pycountry (ISO 3166-1)", lang="en")))
     graph.add((PYCOUNTRY_SOURCE, DCTERMS.hasVersion, Literal(version("pycountry"))))
     return graph
+
+
+def _describe(graph: Graph, source_graph: URIRef, label: str, source: URIRef) -> URIRef:
+    """Describe ``source_graph`` as a named graph generated from ``source`` by reference import."""
+    graph.add((source_graph, RDF.type, SG.SourceGraph))
+    graph.add((source_graph, RDFS.label, Literal(label, lang="en")))
+    graph.add((source_graph, PROV.wasDerivedFrom, source))
+    graph.add((source_graph, SG.method, REFERENCE_IMPORT))
+    graph.add((source_graph, PROV.wasAttributedTo, ID["organisation/secongraph-project"]))
+    return source_graph
 
 
 def write_reference_data(data_dir: Path) -> list[Path]:
