@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -278,11 +277,10 @@ def test_rdf_1_2_is_refused(tmp_path: Path, turtle: str, expected: str) -> None:
     ("name", "line"),
     [("billion-laughs.rdf", 2), ("external-entity.rdf", 2), ("entity-declaration.rdf", 3)],
 )
-def test_rdf_xml_doctype_is_refused_quickly(name: str, line: int) -> None:
+def test_rdf_xml_doctype_is_refused_before_parsing(name: str, line: int) -> None:
+    """Refused by the declaration scan, so no entity is ever expanded (no timing needed)."""
     path = DATA / name
-    start = time.perf_counter()
     error = message_of(path)
-    assert time.perf_counter() - start < 0.5
     assert error.message == (
         f"{path}:{line}:1: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
         "(entity expansion can take very long)"
