@@ -227,7 +227,10 @@ def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
         f"Co-participation network: {graph.number_of_nodes()} organisations, "
         f"{graph.number_of_edges()} ties; communities: {communities}"
     )
-    _print_brokers("Top brokers per NUTS 2 region", "region", graph, ("nuts2", "country_code"), top)
+    _print_brokers(
+        "Top brokers per NUTS 2 region (ISO country code where no region is known)",
+        "region", graph, ("nuts2", "country_code"), top,
+    )  # fmt: skip
     _print_brokers("Top brokers per organisation type", "type", graph, ("type",), top)
 
 
