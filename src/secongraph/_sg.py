@@ -24,6 +24,7 @@ class SG(DefinedNamespace):
     EventType: (
         URIRef  # A kind of event as a concept; each concept points to its class with rdfs:seeAlso.
     )
+    Evidence: URIRef  # The place in a source document that states a fact an importer drafted: a row of a spreadsheet or a span of text, with the source, the quoted text and the importer's confidence. It names the fact with sg:factSubject, sg:factProperty and sg:factValue; a row's evidence names only the subject the row describes.
     FundingProgramme: URIRef  # A programme that funds projects, such as Interreg Europe.
     GoodPractice: (
         URIRef  # A practice presented for others to learn from, carried out by an organisation.
@@ -82,6 +83,8 @@ class SG(DefinedNamespace):
     betweenness: URIRef  # The normalised share of shortest paths between two other nodes that pass through the node: how much it bridges others; estimated from a sample of nodes in large networks.
     budget: URIRef  # The budget of a project, or a partner's share of it.
     community: URIRef  # The number of the node's community in the metrics run (Louvain method), counting from 0 by decreasing community size.
+    complements: URIRef  # The source graph whose stated facts this graph adds to: the project's translations of them, or its modelling (a type read from a name, a role read from context).
+    confidence: URIRef  # How sure the importer is that the source states the fact, from 0 to 1.
     contactOrganisation: URIRef  # The organisation that answers enquiries about a project.
     convenedBy: URIRef  # The organisation that convenes a stakeholder group.
     country: URIRef  # The country an organisation, place or region is in.
@@ -90,8 +93,12 @@ class SG(DefinedNamespace):
     eigenvector: URIRef  # The weighted eigenvector centrality of the node within its connected component, scaled by the square root of the component's share of all nodes: high for nodes tied to other well-tied nodes.
     email: URIRef  # An organisational email address for enquiries (never a person's).
     endDate: URIRef  # The last day of an event or project.
+    endOffset: URIRef  # The character offset in the source file just after the quote.
     event: URIRef  # The event a participation is in; the inverse of sg:participation.
     eventStatus: URIRef  # The status an event had when its source was written; an announcement gives schema:EventScheduled.
+    factProperty: URIRef  # The property of the evidenced fact.
+    factSubject: URIRef  # The resource the evidenced fact is about.
+    factValue: URIRef  # The value of the evidenced fact: a resource or a literal.
     fundedBy: URIRef  # The programme that funds a project.
     headcount: URIRef  # How many people an unnamed group of participants had, as its source states.
     homepage: URIRef  # A web site about the subject, run by it or for it.
@@ -120,12 +127,15 @@ class SG(DefinedNamespace):
     presents: URIRef  # A good practice or policy instrument presented at an event.
     project: URIRef  # The project an event or a stakeholder group belongs to.
     projection: URIRef  # The network a metrics run worked on: co-participation, organisation-event, region or partnership.
+    quote: URIRef  # The text of the source that states the fact: the sentence, or the cells of the row.
     randomSeed: URIRef  # The seed of the random choices of a metrics run (community detection, sampled betweenness), so that the run can be repeated.
     referenceNumber: URIRef  # The reference number a funding programme gives a project.
     role: URIRef  # The role of the member in a partnership or membership.
+    row: URIRef  # The row of the spreadsheet that states the facts, counted as a spreadsheet program counts them (the header is row 1).
     socialMedia: URIRef  # The address of an account of the subject on a social media service.
     source: URIRef  # The source document that states this event, partnership, membership or participation.
     startDate: URIRef  # The day an event or project starts.
+    startOffset: URIRef  # The character offset in the source file (its local copy, read as UTF-8) where the quote starts.
     subOrganisationOf: URIRef  # The organisation this organisation or unit belongs to.
     superEvent: URIRef  # The event that this day, session or visit is part of.
     territory: URIRef  # A region that a public body governs or serves, in whole.
