@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 the data does not conform; 2 usage error; 3 any other s
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from .errors import SecongraphError
 from .export import ExportFormat, describe_dataset
 from .export import export as export_graph
 from .files import write_atomically
+from .ingest.draft import DraftSummary
 from .ontology_docs import write_ontology_docs
 from .paths import ontology_files
 from .queries import check, load_queries, parse_params, resolve_query, run_query
@@ -489,6 +491,62 @@ def push(endpoint: str, timeout: float, data_dir: Path, metrics: bool) -> None:
     pushed = push_graphs(_load(data_dir, metrics=metrics), endpoint, timeout=timeout)
     triples = sum(count for _, count in pushed)
     click.echo(f"Pushed {len(pushed)} named graphs ({triples:,} triples) to {endpoint}.", err=True)
+
+
+# --- import and accept (issue 7): drafts with evidence from spreadsheets and news pages -------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Draft facts from a partner's spreadsheet or news page, each with its evidence.
+
+    A draft is a folder under --drafts (default ./drafts): Turtle files of what the source
+    states and of what the importer added, the source's catalogue record, a copy of the source
+    and a review table (CSV). Review it, then run `secongraph accept DRAFT`.
+
+    \b
+    Example:
+        secongraph import table members.csv --kind organisations --source-title "…"
+        secongraph import text press-release.html
+    """
+
+
+def drafts_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--drafts DIR``: where drafts are written, default ``./drafts``."""
+    return click.option(
+        "--drafts", "drafts_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=Path("drafts"), show_default=True, help="Folder the draft is written to.",
+    )(function)  # fmt: skip
+
+
+def _print_review(summary: DraftSummary, *, limit: int) -> None:
+    """Print the first ``limit`` facts of a draft's review table and where the draft is."""
+    import csv
+
+    with summary.review.open(encoding="utf-8", newline="") as handle:
+        rows = list(itertools.islice(csv.DictReader(handle), limit))
+    shown = [
+        [r["status"], r["graph"], _clip(r["label"] or r["subject"]), r["property"],
+         _clip(r["value"]), r["confidence"], r["location"]]
+        for r in rows
+    ]  # fmt: skip
+    headers = ["status", "graph", "subject", "property", "value", "confidence", "evidence"]
+    click.echo(render_table(headers, shown))
+    if summary.facts > len(rows):
+        click.echo(f"… and {summary.facts - len(rows):,} more facts in {summary.review}")
+    for line in summary.skipped:
+        click.echo(f"Skipped: {line}", err=True)
+    click.echo(
+        f"Drafted {summary.facts:,} facts ({summary.new:,} new entities, {summary.known:,} known) "
+        f"in {summary.folder}. Review {summary.review.name}, then: secongraph accept "
+        f"{summary.folder}",
+        err=True,
+    )
+
+
+def _clip(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _load(data_dir: Path, *, engine: Engine = "oxigraph", metrics: bool = False) -> Store:

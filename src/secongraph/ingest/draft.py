@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +41,7 @@ from ..results import ntriples
 
 __all__ = [
     "REVIEW_COLUMNS",
+    "DraftSummary",
     "Evidence",
     "Fact",
     "GraphKind",
@@ -210,15 +211,19 @@ class SourceRecord:
 
 
 @dataclass(frozen=True)
-class DraftFiles:
-    """The files of a written draft."""
+class DraftSummary:
+    """What an importer drafted: where the draft is, and how many facts and entities it holds.
+
+    ``skipped`` lists the inputs left out (bad rows with ``skip_invalid``, ambiguous names), each
+    as one line that names its place in the source.
+    """
 
     folder: Path
-    graphs: dict[GraphKind, Path]
-    source: Path
     review: Path
-    original: Path
     facts: int
+    new: int
+    known: int
+    skipped: tuple[str, ...] = ()
 
 
 def draft_files(folder: Path, slug: str) -> dict[GraphKind, Path]:
@@ -327,6 +332,13 @@ class _DraftWriter:
         """Note that ``entity`` is minted by this draft (the review says ``new``)."""
         self.new.add(entity)
         self.labels.setdefault(entity, label)
+
+    def summary(self, skipped: Iterable[str] = ()) -> DraftSummary:
+        """The :class:`DraftSummary` of what was added so far."""
+        known = {s for s in self.labels if s not in self.new}
+        return DraftSummary(
+            self.folder, self.review_path, self.facts, len(self.new), len(known), tuple(skipped)
+        )
 
     def label(self, entity: URIRef, label: str) -> None:
         """The label the review table shows for ``entity``."""
