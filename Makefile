@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DATA   ?= data
 OUT    ?= out
 
-.PHONY: demo test install install-test browser lint reference namespace cli-reference bench clean
+.PHONY: demo test install install-test browser lint reference namespace cli-reference templates bench clean
 
 demo: install
 	$(BIN)/secongraph build --data $(DATA) --out $(OUT)
@@ -20,7 +20,7 @@ demo: install
 test: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli-reference.md
+	$(BIN)/cog --check docs/cli-reference.md data/templates/README.md
 	$(BIN)/pytest
 
 $(BIN)/python:
@@ -57,6 +57,11 @@ namespace: install
 # Regenerate docs/cli-reference.md from the commands' --help (make test checks it is current).
 cli-reference: install-test
 	$(BIN)/cog -r docs/cli-reference.md
+
+# Regenerate data/templates/: the spreadsheet templates and their README (make test checks it).
+templates: install
+	$(BIN)/python -c 'from pathlib import Path; from secongraph.ingest.templates import KINDS, template_csv; [Path(f"$(DATA)/templates/{k}.csv").write_text(template_csv(k), encoding="utf-8") for k in KINDS]'
+	$(BIN)/cog -r $(DATA)/templates/README.md
 
 # Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
 bench: install-test

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from .export import ExportFormat, describe_dataset
 from .export import export as export_graph
 from .files import write_atomically
 from .ingest.draft import DraftSummary
+from .ingest.templates import KINDS, Kind
 from .ontology_docs import write_ontology_docs
 from .paths import ontology_files
 from .queries import check, load_queries, parse_params, resolve_query, run_query
@@ -519,6 +520,107 @@ def drafts_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)  # fmt: skip
 
 
+def show_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--show N``: how many facts of the review table to print."""
+    return click.option(
+        "--show", type=click.IntRange(min=0), default=20, show_default=True,
+        help="Facts of the review table to print (all are in its CSV).",
+    )(function)  # fmt: skip
+
+
+@import_group.command("table")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--kind", required=True, type=click.Choice(KINDS), help="Which template the sheet follows."
+)
+@click.option("--source-title", required=True, help="The title of the source: what the sheet is.")
+@click.option(
+    "--publisher", required=True, help="Who provided it: a known organisation, by name or IRI."
+)
+@click.option(
+    "--date",
+    "issued",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="When it was provided (YYYY-MM-DD).",
+)
+@click.option("--lang", help="Language of names and titles where the sheet has no language column.")
+@click.option("--slug", help="Names the draft and its graph (default: from the source title).")
+@click.option("--skip-invalid", is_flag=True, help="Write the good rows and list the bad ones.")
+@data_option
+@drafts_option
+@show_option
+def import_table(file: Path, kind: Kind, source_title: str, publisher: str, issued: Any,
+                 lang: str | None, slug: str | None, skip_invalid: bool, data_dir: Path,
+                 drafts_dir: Path, show: int) -> None:  # fmt: skip
+    """Draft the facts of a spreadsheet (CSV or XLSX) that follows a template of data/templates/.
+
+    Names are matched to what the graph knows; every fact cites its row. Bad rows are listed
+    as FILE:ROW: column 'X': problem, and then nothing is written (exit 1) unless --skip-invalid.
+
+    \b
+    Example:
+        secongraph import table members.csv --kind organisations \\
+            --source-title "Haskovo stakeholder list" --publisher "Municipality of Haskovo" \\
+            --date 2024-03-01 --lang bg
+    """
+    from .ingest.table import TableError, draft_table
+
+    store = _load(data_dir)
+    try:
+        with _counter(f"Reading {file.name}") as advance:
+            summary = draft_table(
+                file, kind=kind, store=store, drafts=drafts_dir, title=source_title,
+                publisher=publisher, issued=issued.date(), lang=lang, slug=slug,
+                skip_invalid=skip_invalid, progress=advance,
+            )  # fmt: skip
+    except TableError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        click.echo(
+            f"Error: {file}: {len(error.problems)} problem(s); nothing was written. Mend the "
+            "rows, or pass --skip-invalid to write the good rows only.",
+            err=True,
+        )
+        raise SystemExit(error.exit_code) from None
+    _print_review(summary, limit=show)
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@data_option
+def accept(draft: Path, data_dir: Path) -> None:
+    """Accept a reviewed draft: drop rejected facts, validate, move it into the data folder.
+
+    Facts whose decision in the review table is "reject" stay out (rejecting a new entity's
+    type keeps the whole entity out). The draft is validated with the data folder; if it does
+    not conform, every problem is listed and nothing is written (exit 1). Accepting the same
+    draft again changes nothing.
+
+    \b
+    Example:
+        secongraph accept drafts/haskovo-stakeholder-list
+    """
+    from .ingest.accept import AcceptError, accept_draft
+
+    try:
+        accepted = accept_draft(draft, data_dir=data_dir)
+    except AcceptError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    if accepted.unchanged:
+        click.echo(f"{data_dir} already holds this draft: nothing changed.", err=True)
+        return
+    for path in accepted.written:
+        click.echo(f"Wrote {path}", err=True)
+    click.echo(
+        f"Accepted {accepted.kept:,} triples ({accepted.rejected:,} rejected facts left out).",
+        err=True,
+    )
+
+
 def _print_review(summary: DraftSummary, *, limit: int) -> None:
     """Print the first ``limit`` facts of a draft's review table and where the draft is."""
     import csv
@@ -571,6 +673,21 @@ def _load(data_dir: Path, *, engine: Engine = "oxigraph", metrics: bool = False)
 def _progress(total: int, label: str) -> Iterator[Callable[[Path], None]]:
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield lambda _path: bar.update(1)
+
+
+@contextmanager
+def _counter(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr fed with (done, total) counts, drawn from the first call on."""
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
+
+        yield advance
 
 
 def _print_statistics(stats: Statistics) -> None:

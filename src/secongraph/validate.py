@@ -170,3 +170,40 @@ def _line_of(path: Path, node: Node | None) -> int | None:
     except (OSError, UnicodeDecodeError):
         return None
     return next((number for number, text in enumerate(lines, 1) if pattern.match(text)), None)
+
+
+def check_graph(data: Graph, *, shapes: Path | None = None) -> list[tuple[Node, Node | None, str]]:
+    """Validate the in-memory graph ``data`` (with the ontology added) against the shapes.
+
+    For importers, which validate what they drafted before writing it. Returns each finding as
+    ``(focus node, property path or None, message)``; an empty list when ``data`` conforms.
+
+    Raises
+    ------
+    ShapesError
+        If the shapes cannot be loaded or used.
+    """
+    graph = Graph()
+    for path in ontology_files():
+        graph += _cached_graph(path, _version(path))
+    graph += data
+    shapes_path = shapes or shapes_file()
+    try:
+        _, results, _ = pyshacl.validate(
+            graph,
+            shacl_graph=_load_shapes(shapes_path, _version(shapes_path)),
+            inference="none",
+            allow_warnings=True,
+        )
+    except ReportableRuntimeError as error:
+        raise ShapesError(f"{shapes_path}: {error.message}") from error
+    assert isinstance(results, Graph)
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        if focus is not None:
+            found.append(
+                (focus, results.value(result, SH.resultPath), str(message or "does not conform"))
+            )
+    return found

@@ -33,6 +33,7 @@ from typing import IO, Literal
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib import Literal as RdfLiteral
+from rdflib.term import Node
 
 from ..cells import neutralise
 from ..files import atomic_output
@@ -47,6 +48,7 @@ __all__ = [
     "GraphKind",
     "SourceRecord",
     "draft_files",
+    "fact_key",
     "write_draft",
 ]
 
@@ -118,9 +120,21 @@ class Fact:
 
     @property
     def key(self) -> str:
-        """A short, stable identifier of the triple (its N-Triples text, hashed)."""
-        text = f"{ntriples(self.subject)} {ntriples(self.predicate)} {ntriples(self.value)}"
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        """A short, stable identifier of the triple: see :func:`fact_key`."""
+        return fact_key(self.subject, self.predicate, self.value)
+
+
+def fact_key(subject: Node, predicate: Node, value: Node) -> str:
+    """A short, stable identifier of a triple: its N-Triples text, hashed.
+
+    The review table names facts by it, and ``accept`` finds the rejected ones by it.
+    """
+    if not isinstance(subject, URIRef | RdfLiteral) or not isinstance(predicate, URIRef):
+        return ""
+    if not isinstance(value, URIRef | RdfLiteral):
+        return ""
+    text = f"{ntriples(subject)} {ntriples(predicate)} {ntriples(value)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -171,9 +185,14 @@ class SourceRecord:
         return URIRef(GRAPH[f"{self.slug}{suffix}"])
 
     def catalogue_record(self) -> Graph:
-        """The ``sg:SourceDocument`` description for the catalogue."""
+        """The ``sg:SourceDocument`` description for the catalogue, in a graph of its own
+        (``…/graph/{slug}.source``) that is described too."""
         graph = bind_prefixes(Graph())
         doc = self.document
+        name = URIRef(GRAPH[f"{self.slug}.source"])
+        for triple in self.graph_description("stated"):
+            graph.add((name, *triple[1:]))
+        graph.set((name, RDFS.label, RdfLiteral(f"Catalogue record of {self.title}", lang="en")))
         graph.add((doc, RDF.type, SG.SourceDocument))
         graph.add((doc, DCTERMS.title, RdfLiteral(self.title, lang=self.title_language)))
         graph.add((doc, DCTERMS.type, RdfLiteral(self.kind, lang="en")))
@@ -355,7 +374,7 @@ class _DraftWriter:
             for cell in (
                 fact.key, "", fact.graph, status, str(fact.subject),
                 self.labels.get(fact.subject, ""), _short(fact.predicate),
-                self.labels.get(value, str(value)) if isinstance(value, URIRef) else str(value),
+                self.labels.get(value, _short(value)) if isinstance(value, URIRef) else str(value),
                 f"{fact.evidence.confidence:.2f}", fact.evidence.location,
                 _one_line(fact.evidence.quote), fact.note,
             )

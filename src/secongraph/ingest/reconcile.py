@@ -266,6 +266,7 @@ class Reconciler:
     _exact: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     _keys: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     _fuzzy_keys: list[str] | None = None
+    _entities: set[URIRef] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
@@ -315,6 +316,7 @@ class Reconciler:
     def add(self, entity: URIRef, labels: Iterable[str], classes: Iterable[URIRef] = ()) -> None:
         """Make ``entity`` known by ``labels``, as an instance of ``classes``."""
         kinds = frozenset(classes)
+        self._entities.add(entity)
         for label in labels:
             if not label.strip():
                 continue
@@ -323,7 +325,7 @@ class Reconciler:
             self._keys[normalise(label)].append(entry)
 
     def __contains__(self, entity: object) -> bool:
-        return any(e.entity == entity for entries in self._exact.values() for e in entries)
+        return entity in self._entities
 
     def match(self, name: str, *, classes: Iterable[URIRef] = ()) -> Match:
         """Match ``name`` to a known entity, among instances of ``classes`` (any class if empty).
