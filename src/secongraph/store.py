@@ -263,6 +263,21 @@ class Store:
         self.files = [f for f in self.files if f.graph != name] + [loaded]
         return loaded
 
+    def without(self, graphs: Iterable[str]) -> Store:
+        """This store, or a copy without the named ``graphs`` if it holds any of them.
+
+        For an importer that drafts a new version of a source: what the graph knew from the
+        earlier version must not count as known.
+        """
+        names = {ox.NamedNode(name) for name in graphs}
+        if not any(self.oxigraph.contains_named_graph(name) for name in names):
+            return self
+        copy = Store(engine=self.engine)
+        copy.oxigraph.extend(q for q in self.oxigraph if q.graph_name not in names)
+        copy._mirror(copy.oxigraph.named_graphs())
+        copy.files = [f for f in self.files if ox.NamedNode(f.graph) not in names]
+        return copy
+
     def _mirror(self, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> None:
         """Copy ``graphs`` from Oxigraph to the rdflib engine, as Oxigraph stores them.
 

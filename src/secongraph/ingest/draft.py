@@ -39,6 +39,7 @@ from ..cells import neutralise
 from ..files import atomic_output
 from ..namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, SG, VOCAB, bind_prefixes
 from ..results import ntriples
+from ..store import Store
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -48,6 +49,7 @@ __all__ = [
     "GraphKind",
     "SourceRecord",
     "draft_files",
+    "earlier_versions",
     "fact_key",
     "write_draft",
 ]
@@ -253,6 +255,14 @@ def draft_files(folder: Path, slug: str) -> dict[GraphKind, Path]:
     }
 
 
+def earlier_versions(store: Store, slug: str) -> list[str]:
+    """The named graphs of ``store`` that an accepted draft ``slug`` wrote: the source's
+    graph, its companions and its catalogue record. A new draft of the slug replaces them."""
+    names = {str(GRAPH[slug]), str(GRAPH[f"{slug}.source"])}
+    names |= {str(GRAPH[f"{slug}--{kind}"]) for kind in GRAPH_KINDS}
+    return sorted(name for name in names if name in {f.graph for f in store.files})
+
+
 class _GraphFile:
     """One graph file of a draft, written in chunks of Turtle as facts arrive."""
 
@@ -313,10 +323,17 @@ def write_draft(folder: Path, record: SourceRecord) -> Iterator[_DraftWriter]:
         If the folder cannot be written (the caller turns it into its own error).
     """
     target = folder / record.slug
-    with ExitStack() as stack:
-        writer = _DraftWriter(target, record, stack)
-        yield writer
-        writer.finish()
+    created = [f for f in (target, *target.parents) if not f.exists()]
+    try:
+        with ExitStack() as stack:
+            writer = _DraftWriter(target, record, stack)
+            yield writer
+            writer.finish()
+    except BaseException:
+        for made in created:  # innermost first: only the folders this call made, if empty
+            if made.is_dir() and not any(made.iterdir()):
+                made.rmdir()
+        raise
     for kind, path in draft_files(target, record.slug).items():
         if kind != "stated" and writer.graphs[kind].facts == 0:
             path.unlink(missing_ok=True)

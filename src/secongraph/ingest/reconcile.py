@@ -306,11 +306,8 @@ class Reconciler:
                 labels[entity].add(str(label))
         for entity in sorted(labels):
             reconciler.add(entity, sorted(labels[entity]), classes[entity])
-        reconciler.superclasses = {
-            klass: frozenset({klass, *supers.get(klass, ())})
-            for entity_classes in classes.values()
-            for klass in entity_classes
-        }
+        every = set(supers) | {k for entity_classes in classes.values() for k in entity_classes}
+        reconciler.superclasses = {k: frozenset({k, *supers.get(k, ())}) for k in every}
         return reconciler
 
     def add(self, entity: URIRef, labels: Iterable[str], classes: Iterable[URIRef] = ()) -> None:

@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS
 from ..errors import SecongraphError
 from ..namespaces import ID, SCHEMA, SG, bind_prefixes
 from ..store import Store
-from .draft import DraftSummary, Evidence, Fact, SourceRecord, write_draft
+from .draft import DraftSummary, Evidence, Fact, SourceRecord, earlier_versions, write_draft
 from .reconcile import Match, Reconciler, mint_iri, slugify
 from .sheets import Sheet, read_sheet
 from .templates import TEMPLATES, Kind
@@ -124,7 +124,8 @@ def draft_table(
     lang
         The language of names and titles where the sheet has no ``language`` column.
     slug
-        Names the draft and its graph; by default made from ``title``.
+        Names the draft and its graph; by default made from ``title``. What an earlier
+        version of the draft (accepted into the graph) says does not count as known.
     skip_invalid
         Write the good rows and list the bad ones, instead of writing nothing.
     progress
@@ -152,10 +153,12 @@ def draft_table(
         raise ParameterError(f"lang {lang!r}: expected one of {', '.join(sorted(LANGUAGES))}")
     sheet = read_sheet(path)
     _check_header(sheet, kind)
+    slug = slug or slugify(title)
+    store = store.without(earlier_versions(store, slug))
     reconciler = Reconciler.from_store(store)
     record = SourceRecord(
-        slug=slug or slugify(title), title=title, file=path, method="csv-import",
-        kind="spreadsheet", publisher=_publisher(reconciler, publisher), issued=issued,
+        slug=slug, title=title, file=path, method="csv-import", kind="spreadsheet",
+        publisher=_publisher(reconciler, publisher), issued=issued,
     )  # fmt: skip
     rows = _Rows(sheet, kind, store, reconciler, record, lang)
     skipped: list[str] = []
@@ -457,8 +460,7 @@ class _Rows:
             row.problem("website", f"{website!r} is not a full http(s) address")
         if row.problems or not name or language is None:
             return
-        if self._duplicate(row, ("name", name.casefold()), "name"):
-            return
+        klass = self.vocabulary.classes.get(concepts[0], SG.Organisation)
         names = [english, name] if english else [name]
         entity, how = self._known(row, "organisation", names, (SG.Organisation,), "name")
         known = entity is not None
@@ -472,8 +474,10 @@ class _Rows:
                 )
                 return
             known_by = [n for n in (name, english) if n]
-            entity = self._mint(row, "organisation", english or name, known_by, (), english or name)
-        klass = self.vocabulary.classes.get(concepts[0], SG.Organisation)
+            entity = self._mint(row, "organisation", english or name, known_by, (klass,),
+                                english or name)  # fmt: skip
+        if self._duplicate(row, (str(entity),), "name"):
+            return
         self._fact(row, entity, RDF.type, klass, note=f"name {name!r}: {how}")
         labels = [Literal(name, lang=language)]
         if english and language != "en":
@@ -523,8 +527,6 @@ class _Rows:
             row.problem("end_date", f"{end} is before the start date {start}")
         if row.problems or not title or language is None or start is None:
             return
-        if self._duplicate(row, ("title", title.casefold(), str(start)), "title"):
-            return
         names = [english, title] if english else [title]
         entity, how = self._known(row, "event", names, (SG.Event,), "title")
         known = entity is not None
@@ -540,6 +542,8 @@ class _Rows:
             known_by = [n for n in (title, english) if n]
             entity = self._mint(row, "event", f"{start} {english or title}", known_by, (SG.Event,),
                                 english or title)  # fmt: skip
+        if self._duplicate(row, (str(entity),), "title"):
+            return
         klass = self.vocabulary.classes.get(concepts[0], SG.Event)
         self._fact(row, entity, RDF.type, klass, note=f"title {title!r}: {how}")
         labels = [Literal(title, lang=language)]
