@@ -639,7 +639,8 @@ def _print_review(summary: DraftSummary, *, limit: int) -> None:
     for line in summary.skipped:
         click.echo(f"Skipped: {line}", err=True)
     click.echo(
-        f"Drafted {summary.facts:,} facts ({summary.new:,} new entities, {summary.known:,} known) "
+        f"Drafted {summary.facts:,} facts about {summary.new:,} new and {summary.known:,} known "
+        "entities "
         f"in {summary.folder}. Review {summary.review.name}, then: secongraph accept "
         f"{summary.folder}",
         err=True,

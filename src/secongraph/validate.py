@@ -172,11 +172,15 @@ def _line_of(path: Path, node: Node | None) -> int | None:
     return next((number for number, text in enumerate(lines, 1) if pattern.match(text)), None)
 
 
-def check_graph(data: Graph, *, shapes: Path | None = None) -> list[tuple[Node, Node | None, str]]:
+def check_graph(
+    data: Graph, *, focus: Iterable[URIRef] = (), shapes: Path | None = None
+) -> list[tuple[Node, Node | None, str]]:
     """Validate the in-memory graph ``data`` (with the ontology added) against the shapes.
 
-    For importers, which validate what they drafted before writing it. Returns each finding as
-    ``(focus node, property path or None, message)``; an empty list when ``data`` conforms.
+    For importers, which validate what they drafted before writing it. ``focus`` limits the
+    validation to these nodes (``data`` then needs only what the shapes read about them).
+    Returns each finding as ``(focus node, property path or None, message)``; an empty list
+    when ``data`` conforms.
 
     Raises
     ------
@@ -194,6 +198,7 @@ def check_graph(data: Graph, *, shapes: Path | None = None) -> list[tuple[Node, 
             shacl_graph=_load_shapes(shapes_path, _version(shapes_path)),
             inference="none",
             allow_warnings=True,
+            focus_nodes=[str(node) for node in focus] or None,
         )
     except ReportableRuntimeError as error:
         raise ShapesError(f"{shapes_path}: {error.message}") from error

@@ -281,6 +281,7 @@ class _Rows:
         self.vocabulary = _Vocabulary(store)
         self.seen: dict[tuple[str, ...], int] = {}
         self.taken: set[str] = set()
+        self.minted: set[URIRef] = set()
         self.labels: dict[URIRef, dict[str | None, set[str]]] = {}
         self.convert = {
             "organisations": self._organisation, "events": self._event,
@@ -442,6 +443,7 @@ class _Rows:
             self.taken.add(str(iri))
             iri = mint_iri(kind, name, taken=self.taken)
         self.taken.add(str(iri))
+        self.minted.add(iri)
         self.reconciler.add(iri, labels, classes)
         row.new[iri] = shown
         return iri
@@ -622,9 +624,9 @@ class _Rows:
                 context.add(fact.subject)
                 if isinstance(fact.value, URIRef) and fact.predicate != RDF.type:
                     context.add(fact.value)
-        for entity in context:
+        for entity in context - self.minted:
             self._describe(entity, data)
-        findings = check_graph(data)
+        findings = check_graph(data, focus=[s for s in rows_of if isinstance(s, URIRef)])
         for focus, path, message in findings:
             column = _COLUMN_OF.get(path, "") if isinstance(path, URIRef) else ""
             if path in (RDFS.label, SKOS.altLabel):
