@@ -67,12 +67,13 @@ def hostile_graph() -> nx.Graph:
     for i, text in enumerate(HOSTILE):
         graph.add_node(
             f"https://example.org/hostile/{i}", label=text, kind="organisation", type=text,
-            country=text, region=text, lat=None, lon=None, sources=[text],
+            country=text, region=text, lat=None, lon=None, sources=[text], added={text: [text]},
             partner=False, lead_partner=False,
         )  # fmt: skip
     graph.add_edge(
         "https://example.org/hostile/0", "https://example.org/hostile/1", weight=1,
         events=["https://example.org/e"], event_labels=[HOSTILE[1]], projects=[], sources=[HOSTILE[0]],
+        added={HOSTILE[2]: [HOSTILE[1]]},
     )  # fmt: skip
     return graph
 
@@ -125,6 +126,27 @@ def test_data_travels_as_escaped_json() -> None:
     assert sorted(data["nodes"]["label"]) == sorted(HOSTILE)
     assert HOSTILE[1] not in html and "\u2028" not in html
     assert html.count("</script>") == 3
+
+
+def test_what_the_project_added_travels_apart_from_the_sources() -> None:
+    graph = small_graph()
+    graph.nodes["https://example.org/org/1"]["added"] = {
+        "translation": ["https://example.org/source/t"],
+        "modelling": ["https://example.org/source/m", "https://example.org/source/1"],
+    }
+    data = payload(map_html(graph, title="T"))
+    strings = data["strings"]
+    index = data["nodes"]["iri"].index("https://example.org/org/1")
+
+    def decoded(entries: list[Any]) -> list[tuple[str, list[str]]]:
+        return [(strings[m], [strings[d] for d in docs]) for m, docs in entries]
+
+    assert decoded(data["nodes"]["added"][index]) == [
+        ("modelling", ["https://example.org/source/1", "https://example.org/source/m"]),
+        ("translation", ["https://example.org/source/t"]),
+    ]
+    assert [strings[s] for s in data["nodes"]["sources"][index]] == ["https://example.org/source/1"]
+    assert all(entries == [] for entries in data["edges"]["added"])  # the ties add nothing
 
 
 def test_strongest_ties_are_shown_and_counted() -> None:
@@ -284,6 +306,10 @@ def test_secon_map_works_offline_in_chromium(browser: Any, secon_maps: dict[str,
         )
         sources = page.page.locator("#details dt").filter(has_text="Source").count()
         assert sources == (1 if data["nodes"]["sources"][biggest] else 0)
+        # what the project added is listed apart, one row per method
+        added = page.page.locator("#details dt").filter(has_text="Added by the project")
+        methods = [data["strings"][m] for m, _ in data["nodes"]["added"][biggest]]
+        assert added.all_text_contents() == [f"Added by the project ({m})" for m in methods]
 
         # search: Enter selects the first match, focuses the view on it and shows its details
         target = count - 1
@@ -362,6 +388,8 @@ def test_injected_strings_stay_text(browser: Any, tmp_path: Path) -> None:
         page.hover_node(0)
         page.wait_for("() => document.querySelector('#details h2') !== null")
         assert page.page.locator("#details h2").text_content() == HOSTILE[0]
+        added = page.page.locator("#details dt").filter(has_text="Added by the project")
+        assert added.all_text_contents() == [f"Added by the project ({HOSTILE[0]})"]
         page.page.fill("#search", "onerror")
         assert (
             page.page.locator("#search-results button").first.text_content().startswith(HOSTILE[0])

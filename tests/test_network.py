@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import PROV
 
 from secongraph.cli import NETWORK_FORMATS, PROJECTIONS, cli
 from secongraph.errors import ExportError, ParameterError
@@ -54,13 +55,19 @@ CONTRACT = {
     "lat": (float, type(None)),
     "lon": (float, type(None)),
     "sources": list,
+    "added": dict,
     "partner": bool,
     "lead_partner": bool,
 }
 
 
-def parse(data_dir: Path, name: str) -> Graph:
-    return Graph().parse(data_dir / name)
+def parse(data_dir: Path, *names: str) -> Graph:
+    """The triples of the data files ``names``, read with rdflib (a source's graph and, named
+    with it, its companion graphs of translation and modelling)."""
+    graph = Graph()
+    for name in names:
+        graph.parse(data_dir / name)
+    return graph
 
 
 def org(slug: str) -> str:
@@ -71,7 +78,12 @@ def org(slug: str) -> str:
 
 
 def test_the_nine_partners_form_the_partnership_network(secon_store: Store, data_dir: Path):
-    kick_off = parse(data_dir, "kick-off-meeting-report.ttl")
+    # The report states the lead partner; the other eight partnerships are the project's reading
+    # of it (its modelling graph), and the press release states all nine.
+    kick_off = parse(
+        data_dir, "kick-off-meeting-report.ttl", "kick-off-meeting-report--modelling.ttl"
+    )
+    release = parse(data_dir, "2023-11-09-haskovo-interregional-workshop.ttl")
     partnerships = [
         p
         for p in kick_off.subjects(RDF.type, SG.Partnership)
@@ -87,6 +99,9 @@ def test_the_nine_partners_form_the_partnership_network(secon_store: Store, data
     graph = partnership_network(secon_store, str(SECON))
 
     assert len(partners) == 9
+    assert partners == {
+        str(release.value(p, SG.member)) for p in release.subjects(SG.organisation, SECON)
+    }
     assert set(graph) == partners
     assert graph.number_of_edges() == 9 * 8 // 2
     assert [n for n, lead in graph.nodes(data="lead_partner") if lead] == sorted(leads)
@@ -128,6 +143,63 @@ def test_the_haskovo_workshop_links_its_participants(secon_store: Store, data_di
     assert tie["sources"] == [
         str(ID["source/2023-11-09-haskovo-interregional-workshop-press-release"])
     ]
+
+
+def _companions(data_dir: Path) -> list[tuple[str, Graph, set[str]]]:
+    """(method, triples, source documents) of each companion graph: what the project added."""
+    found = []
+    for path in sorted(data_dir.glob("*--*.ttl")):
+        graph = parse(data_dir, path.name)
+        name = URIRef(f"https://w3id.org/secongraph/graph/{path.stem}")
+        method = str(graph.value(name, SG.method)).rsplit("/", 1)[-1]
+        found.append((method, graph, {str(d) for d in graph.objects(name, PROV.wasDerivedFrom)}))
+    return found
+
+
+def test_nodes_and_ties_mark_what_the_project_added(secon_store: Store, data_dir: Path):
+    companions = _companions(data_dir)
+    assert {method for method, _, _ in companions} == {"modelling", "translation"}
+    graph = co_participation(secon_store)
+    for iri, data in graph.nodes(data=True):
+        # every companion graph that says something about the organisation is listed, by method
+        expected = {
+            (method, document)
+            for method, triples, documents in companions
+            if (URIRef(iri), None, None) in triples
+            for document in documents
+        }
+        listed = {(m, d) for m, docs in data["added"].items() for d in docs}
+        assert expected <= listed, iri
+    # A body the release names only in German: its English name, class and its role on the second
+    # day are the project's; that it took part is stated.
+    agency = graph.nodes[org("agency-for-social-assistance")]
+    release = str(ID["source/2023-11-09-haskovo-interregional-workshop-press-release"])
+    assert agency["added"] == {"modelling": [release], "translation": [release]}
+    assert agency["sources"] == [release]
+    # KMOP: every graph that describes it and its role at the kick-off are stated
+    assert graph.nodes[org("kmop")]["added"] == {}
+    assert not any(m for _, _, d in graph.edges(data=True) for m in d["added"] if m not in
+                   {"modelling", "translation"})  # fmt: skip
+
+
+def test_partnerships_the_project_reads_into_a_source_are_marked_added(
+    secon_store: Store, data_dir: Path
+):
+    report = (
+        "https://www.kmop.gr/news-secon-a-new-initiative-to-boost-social-economy-in-eu-regions/"
+    )
+    modelling = parse(data_dir, "kick-off-meeting-report--modelling.ttl")
+    read_into = {
+        str(modelling.value(p, SG.member)) for p in modelling.subjects(RDF.type, SG.Partnership)
+    }
+    graph = partnership_network(secon_store, str(SECON))
+    lead = org("region-of-peloponnese")
+    assert lead not in read_into and len(read_into) == 8
+    for a, b, data in graph.edges(data=True):
+        added = report in data["added"].get("modelling", [])
+        assert added == bool({a, b} & read_into), (a, b)
+        # the report states the lead partnership
+        assert (report in data["sources"]) == (lead in (a, b)), (a, b)
 
 
 def test_days_and_visits_count_once_as_their_workshop(secon_store: Store):
@@ -203,7 +275,11 @@ def test_partners_and_types(secon_store: Store):
 
 
 def test_country_filter_keeps_only_that_country(secon_store: Store, data_dir: Path):
-    workshop = parse(data_dir, "2023-11-09-haskovo-interregional-workshop.ttl")
+    workshop = parse(
+        data_dir,
+        "2023-11-09-haskovo-interregional-workshop.ttl",
+        "2023-11-09-haskovo-interregional-workshop--modelling.ttl",  # the bodies of day 2
+    )
     bulgarian = {
         str(o) for o in workshop.subjects(SG.country, ID["country/bg"]) if str(o).startswith(ORG)
     }

@@ -393,22 +393,39 @@ sggraph:batch a sg:SourceGraph .
     ]
 
 
+# What a graph's method says of its facts: stated by the source, or added by the project.
+ADDED = {"translation", "modelling", "computed"}
+
+
+def _stated(method: object) -> str:
+    name = str(method).rsplit("/", 1)[-1]
+    return name if name in ADDED else "stated"
+
+
 def test_sources_of_entity(secon_store: Store, data_dir: Path) -> None:
     haskovo = ORG["municipality-of-haskovo"]
     expected = set()
-    for path in data_files(data_dir):
-        graph = rdflib.Graph().parse(path)
-        if (haskovo, None, None) in graph or (None, None, haskovo) in graph:
-            for document in graph.objects(GRAPH[path.stem], PROV.wasDerivedFrom):
-                expected.add((GRAPH[path.stem], document))
+    graphs = [(GRAPH[p.stem], rdflib.Graph().parse(p)) for p in data_files(data_dir)]
     computed = to_rdflib(secon_store.quads(graphs=[METRICS_GRAPH])).graph(URIRef(METRICS_GRAPH))
-    if (None, None, haskovo) in computed:  # the collaboration metrics are about it too
-        expected |= {
-            (URIRef(METRICS_GRAPH), d) for d in computed.objects(None, PROV.wasDerivedFrom)
-        }
+    graphs.append((URIRef(METRICS_GRAPH), computed))  # the collaboration metrics
+    for name, graph in graphs:
+        if (haskovo, None, None) in graph or (None, None, haskovo) in graph:
+            method = graph.value(name, SG.method)
+            complements = graph.value(name, SG.complements)
+            for document in graph.objects(name, PROV.wasDerivedFrom):
+                expected.add((name, method, _stated(method), complements, document))
     result = run_query(secon_store, "sources-of-entity")
-    assert {(r["graph"], r["document"]) for r in result.rows} == expected
+    assert {
+        (r["graph"], r["method"], str(r["stated"]), r.get("complements"), r["document"])
+        for r in result.rows
+    } == expected
     assert GRAPH["haskovo-municipality-site"] in column(result, "graph")  # S8
+    # The press release names the municipality in German; its class is the project's reading.
+    by_graph = {r["graph"]: str(r["stated"]) for r in result.rows}
+    release = "2023-11-09-haskovo-interregional-workshop"
+    assert by_graph[GRAPH[release]] == "stated"
+    assert by_graph[GRAPH[f"{release}--modelling"]] == "modelling"
+    assert by_graph[URIRef(METRICS_GRAPH)] == "computed"
 
 
 def test_organisations_by_type(secon_store: Store, secon_graph: rdflib.Graph) -> None:

@@ -173,7 +173,10 @@ def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: boo
 @cli.command()
 @data_option
 def stats(data_dir: Path) -> None:
-    """Print statistics of the SECON graph: graphs, classes, countries, years.
+    """Print statistics of the SECON graph: graphs, methods, classes, countries, years.
+
+    Triples by method tells what the sources state from what the project added (translations,
+    its own modelling) or computed.
 
     \b
     Example:
@@ -694,6 +697,13 @@ def _counter(label: str) -> Iterator[Callable[[int, int], None]]:
 def _print_statistics(stats: Statistics) -> None:
     click.echo(f"Triples: {stats.triples:,}")
     _print_table("Named graphs", ["graph", "triples"], stats.graphs)
+    click.echo("\nTriples by method")
+    click.echo(
+        render_table(
+            ["method", "origin", "triples"],
+            [[method, origin or "-", f"{n:,}"] for method, origin, n in stats.methods],
+        )
+    )
     _print_table("Instances by class", ["class", "instances"], stats.classes)
     _print_table(
         "Organisations by country", ["country", "organisations"], stats.organisations_by_country

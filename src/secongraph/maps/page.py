@@ -361,6 +361,7 @@ def _node(
         "partner": bool(data.get("partner")),
         "lead": bool(data.get("lead_partner")),
         "sources": strings.refs(sorted(data.get("sources") or [])),
+        "added": _added(data, strings),
         "metrics": metrics,
         "cat": [categories[key][1][node] for key in COLOR_BY],
         "members": sorted(str(label) for label in data.get("organisation_labels") or []),
@@ -378,7 +379,17 @@ def _edge(a: int, b: int, data: Mapping[str, Any], strings: _StringTable) -> dic
         "projects": strings.refs(sorted(_labelled(data, "projects", "project_labels"))),
         "roles": strings.refs(sorted(str(r) for r in data.get("roles") or [])),
         "sources": strings.refs(sorted(str(s) for s in data.get("sources") or [])),
+        "added": _added(data, strings),
     }
+
+
+def _added(data: Mapping[str, Any], strings: _StringTable) -> list[list[Any]]:
+    """Return what the project added, as [method, [documents]] references, methods in order."""
+    added = data.get("added") or {}
+    return [
+        [strings.refs([method])[0], strings.refs(sorted(str(d) for d in added[method]))]
+        for method in sorted(added)
+    ]
 
 
 def _labelled(data: Mapping[str, Any], key: str, labels_key: str) -> list[str]:

@@ -37,10 +37,21 @@ class) and ``type_iri``, ``country`` (English name), ``country_iri``, ``country_
 alpha-2), ``region`` (the first NUTS code of ``regions``, its NUTS regions sorted by code),
 ``region_label``, ``nuts2`` (the NUTS 2 regions containing them; coarser regions as they are),
 ``lat``/``lon`` (the mean label point of its NUTS regions, else its country's NUTS level-0
-point, else None), ``sources`` (IRIs of the documents stating its participations and
-partnerships, and of the documents of every named graph that describes it), ``partner`` and
-``lead_partner`` (a partner, or the lead partner, of a project in the graph). Any of them is
-None (or empty) when the graph does not say.
+point, else None), ``sources`` (IRIs of the documents that state its participations and
+partnerships, and of the documents of every named graph that states something about it),
+``added`` (what the project added to those documents rather than read in them: method
+(``"modelling"`` or ``"translation"``) → sorted IRIs of the documents whose companion graph adds
+a fact about it, a role of its participations or partnerships, or a partnership the project reads
+into a document), ``partner`` and ``lead_partner`` (a partner, or the lead partner, of a project
+in the graph). Any of them is None (or empty) when the graph does not say. Edges list
+``sources`` and ``added`` in the same way, for the participations and partnerships behind them.
+
+Stated or added
+---------------
+A fact is added when every named graph that holds it has the method ``modelling`` or
+``translation`` (a companion graph, DESIGN.md "Stated or added"). A participation's or
+partnership's ``sg:source`` counts as stated when a graph that states it cites the document, and
+its role is added when only companion graphs hold the role.
 """
 
 from .files import NetworkFormat, export_network

@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 LEAD_PARTNER = str(VOCAB["partner-role/lead-partner"])
 
+# The methods of the graphs that hold what the project adds to a source (DESIGN.md, "Stated or
+# added"): their facts are marked as added, by method, wherever a tie or a node lists sources.
+ADDED_METHODS = {
+    str(VOCAB["method/translation"]): "translation",
+    str(VOCAB["method/modelling"]): "modelling",
+}
+
 # A term a solution binds: pyoxigraph 0.5 has no common Term class, and the store refuses RDF 1.2
 # triple terms, so never an ox.Triple.
 _Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -28,13 +35,24 @@ _Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 # What the store says: one question for the pairs, a few look-ups for the context of the nodes
 # --------------------------------------------------------------------------------------------
 
-_PAIRS = """SELECT ?agent ?unit ?kind ?role ?source WHERE {
+# Each role and source comes with the method of every graph that holds it, so that what the project
+# added (a role read from context, a partnership it reads into a source) can be told apart.
+_PAIRS = """SELECT ?x ?agent ?unit ?kind ?role ?role_method ?role_document ?source ?source_method
+WHERE {
   { ?x a sg:Participation ; sg:event ?unit ; sg:participant ?agent .
-    OPTIONAL { ?x sg:participationRole ?role } OPTIONAL { ?x sg:source ?source }
+    OPTIONAL { GRAPH ?role_graph { ?x sg:participationRole ?role }
+               OPTIONAL { ?role_graph sg:method ?role_method }
+               OPTIONAL { ?role_graph prov:wasDerivedFrom ?role_document } }
+    OPTIONAL { GRAPH ?source_graph { ?x sg:source ?source }
+               OPTIONAL { ?source_graph sg:method ?source_method } }
     BIND("event" AS ?kind) }
   UNION
   { ?x a sg:Partnership ; sg:member ?agent ; sg:organisation ?unit .
-    OPTIONAL { ?x sg:role ?role } OPTIONAL { ?x sg:source ?source }
+    OPTIONAL { GRAPH ?role_graph { ?x sg:role ?role }
+               OPTIONAL { ?role_graph sg:method ?role_method }
+               OPTIONAL { ?role_graph prov:wasDerivedFrom ?role_document } }
+    OPTIONAL { GRAPH ?source_graph { ?x sg:source ?source }
+               OPTIONAL { ?source_graph sg:method ?source_method } }
     BIND("project" AS ?kind) }
 }"""
 
@@ -52,9 +70,9 @@ _REGIONS = """SELECT ?region ?code ?level ?parent ?lat ?lon ?country WHERE {
   OPTIONAL { ?region schema:latitude ?lat ; schema:longitude ?lon }
   OPTIONAL { ?region sg:country ?country } }"""
 _COUNTRIES = "SELECT ?s ?o WHERE { ?s a sg:Country ; sg:isoCode ?o }"
-_GRAPH_SOURCES = """SELECT DISTINCT ?s ?o WHERE {
+_GRAPH_SOURCES = """SELECT DISTINCT ?s ?o ?method WHERE {
   ?s a ?class . ?class rdfs:subClassOf* sg:Organisation .
-  GRAPH ?g { ?s ?p ?value } ?g prov:wasDerivedFrom ?o }"""
+  GRAPH ?g { ?s ?p ?value } ?g prov:wasDerivedFrom ?o OPTIONAL { ?g sg:method ?method } }"""
 
 
 def _select(store: Store, query: str) -> list[dict[str, _Term]]:
@@ -64,11 +82,49 @@ def _select(store: Store, query: str) -> list[dict[str, _Term]]:
     return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
 
+def _pairs(rows: list[dict[str, _Term]]) -> list[Pair]:
+    """One pair per participation or partnership, role and source, each role and source marked
+    with the method that added it (None: some graph states it)."""
+    keys: dict[tuple[str, str, str, str], tuple[set[str | None], set[str | None]]] = {}
+    methods: dict[tuple[str, str, str], set[str | None]] = defaultdict(set)
+    role_documents: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for r in rows:
+        x = r["x"].value
+        key = (x, r["agent"].value, r["unit"].value, r["kind"].value)
+        roles, sources = keys.setdefault(key, (set(), set()))
+        for name in ("role", "source"):
+            value = r[name].value if name in r else None
+            (roles if name == "role" else sources).add(value)
+            if value is not None:
+                method = r[f"{name}_method"].value if f"{name}_method" in r else None
+                methods[(x, name, value)].add(method)
+                added = ADDED_METHODS.get(method or "")
+                if name == "role" and added and "role_document" in r:
+                    role_documents[(x, value)].add((added, r["role_document"].value))
+    pairs = []
+    for (x, agent, unit, kind), (roles, sources) in keys.items():
+        for role in sorted(roles, key=str):
+            role_added: frozenset[tuple[str, str]] = frozenset()
+            if role and _added(methods[(x, "role", role)]):
+                role_added = frozenset(role_documents[(x, role)])
+            for source in sorted(sources, key=str):
+                source_added = _added(methods[(x, "source", source)]) if source else None
+                pairs.append(Pair(agent, unit, kind, role, source, source_added, role_added))
+    return pairs
+
+
 def _date(term: _Term) -> date | None:
     try:
         return date.fromisoformat(term.value)
     except ValueError:
         return None
+
+
+def _added(methods: set[str | None]) -> str | None:
+    """The method that added a fact held only by added graphs ("modelling", "translation"), or
+    None when some graph that holds it states it."""
+    names = {ADDED_METHODS.get(m) if m else None for m in methods}
+    return None if not names or None in names else min(n for n in names if n)
 
 
 @dataclass(frozen=True)
@@ -78,6 +134,22 @@ class Pair:
     kind: str  # "event" or "project"
     role: str | None
     source: str | None
+    source_added: str | None = None  # the method of the graph that cites the source, if added
+    # (method, document) of the graphs that added the role; empty when a graph states it
+    role_added: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def stated_source(self) -> str | None:
+        """The source document, when the participation or partnership is stated by it."""
+        return self.source if self.source and not self.source_added else None
+
+    @property
+    def additions(self) -> set[tuple[str, str]]:
+        """(method, source document) for each fact of the pair the project added."""
+        added = set(self.role_added)
+        if self.source and self.source_added:
+            added.add((self.source_added, self.source))
+        return added
 
 
 @dataclass(frozen=True)
@@ -106,22 +178,12 @@ class Facts:
     regions: dict[str, Region] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)
     graph_sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    graph_added: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     depths: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Store) -> Facts:
-        facts = cls(
-            pairs=[
-                Pair(
-                    r["agent"].value,
-                    r["unit"].value,
-                    r["kind"].value,
-                    r["role"].value if "role" in r else None,
-                    r["source"].value if "source" in r else None,
-                )
-                for r in _select(store, _PAIRS)
-            ]
-        )
+        facts = cls(pairs=_pairs(_select(store, _PAIRS)))
         for r in _select(store, _TYPES):
             facts.types[r["s"].value].add(r["o"].value)
         for r in _select(store, _SUBCLASSES):
@@ -151,8 +213,19 @@ class Facts:
             )
         facts.countries = {r["s"].value: r["o"].value.upper() for r in _select(store, _COUNTRIES)}
         for r in _select(store, _GRAPH_SOURCES):
-            facts.graph_sources[r["s"].value].add(r["o"].value)
+            method = ADDED_METHODS.get(r["method"].value) if "method" in r else None
+            if method:
+                facts.graph_added[r["s"].value].add((method, r["o"].value))
+            else:
+                facts.graph_sources[r["s"].value].add(r["o"].value)
         return facts
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def node_evidence(self, iri: str) -> tuple[set[str], set[tuple[str, str]]]:
+        """The documents of the graphs that state something about ``iri``, and the (method,
+        document) of the graphs that add something to them."""
+        return set(self.graph_sources.get(iri, set())), set(self.graph_added.get(iri, set()))
 
     # -- classes and labels ------------------------------------------------------------------
 

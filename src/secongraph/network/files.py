@@ -114,4 +114,6 @@ def _write_csv(graph: nx.Graph, path: Path) -> None:
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
         return " | ".join(map(str, value))
+    if isinstance(value, dict):  # added: method -> documents
+        return " | ".join(f"{key}: {' '.join(map(str, v))}" for key, v in sorted(value.items()))
     return "" if value is None else value

@@ -54,9 +54,11 @@ class _Context:
         self.partners = {p.agent for p in partners}
         self.leads = {p.agent for p in partners if p.role == LEAD_PARTNER}
         self.sources: dict[str, set[str]] = defaultdict(set)
+        self.added: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for pair in facts.pairs:
-            if pair.source:
-                self.sources[pair.agent].add(pair.source)
+            if pair.stated_source:
+                self.sources[pair.agent].add(pair.stated_source)
+            self.added[pair.agent] |= pair.additions
         self.event_classes = facts.descendants(str(SG.Event))
 
     def _selected(self, agent: str) -> bool:
@@ -104,6 +106,7 @@ class _Context:
         is_group = iri in self.groups
         within = {str(SG.ParticipantGroup)} if is_group else self.org_classes
         cls = facts.most_specific(iri, within)
+        stated, added = facts.node_evidence(iri)
         return {
             "label": facts.label(iri),
             "labels": dict(sorted(facts.labels.get(iri, {}).items())),
@@ -111,10 +114,25 @@ class _Context:
             "type": facts.label(cls) if cls else None,
             "type_iri": cls,
             **facts.place_attributes(iri),
-            "sources": sorted(self.sources[iri] | facts.graph_sources.get(iri, set())),
+            "sources": sorted(self.sources[iri] | stated),
+            "added": added_by_method(self.added[iri] | added),
             "partner": iri in self.partners,
             "lead_partner": iri in self.leads,
         }
+
+
+def added_by_method(additions: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group (method, document) pairs into method -> sorted documents.
+
+    Examples
+    --------
+    >>> added_by_method([("modelling", "b"), ("translation", "c"), ("modelling", "a")])
+    {'modelling': ['a', 'b'], 'translation': ['c']}
+    """
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for method, document in additions:
+        grouped[method].add(document)
+    return {method: sorted(grouped[method]) for method in sorted(grouped)}
 
 
 def _new_graph(name: Projection, flt: Filters, **attributes: Any) -> nx.Graph:
@@ -173,16 +191,21 @@ def co_participation(
 
 def _co_participation(context: _Context) -> nx.Graph:
     facts = context.facts
-    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # per unit and organisation: (None, document) for a stated source, (method, document) for
+    # what the project added
+    members: dict[tuple[str, str], dict[str, set[tuple[str | None, str]]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
     for pair in context.event_pairs() + context.project_pairs():
         if pair.agent not in context.organisations:
             continue
         unit = facts.top_event(pair.unit) if pair.kind == "event" else pair.unit
-        sources = members[(pair.kind, unit)][pair.agent]
-        if pair.source:
-            sources.add(pair.source)
-    # per tie: shared events, shared projects (each list in IRI order), sources
-    ties: dict[tuple[str, str], tuple[list[str], list[str], set[str]]] = {}
+        evidence = members[(pair.kind, unit)][pair.agent]
+        if pair.stated_source:
+            evidence.add((None, pair.stated_source))
+        evidence |= pair.additions
+    # per tie: shared events, shared projects (each list in IRI order), evidence
+    ties: dict[tuple[str, str], tuple[list[str], list[str], set[tuple[str | None, str]]]] = {}
     for (kind, unit), agents in sorted(members.items()):
         shared: Literal[0, 1] = 0 if kind == "event" else 1
         for a, b in combinations(sorted(agents), 2):
@@ -194,14 +217,20 @@ def _co_participation(context: _Context) -> nx.Graph:
     graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
     _add_nodes(graph, {a: context.node(a) for a in set().union(*members.values())})
     labels = {unit: facts.label(unit) for _, unit in members}
-    for (a, b), (events, projects, sources) in sorted(ties.items()):
-        shared_units = {"events": events, "projects": projects, "sources": sources}
+    for (a, b), (events, projects, evidence) in sorted(ties.items()):
+        shared_units = {
+            "events": events,
+            "projects": projects,
+            "sources": {d for m, d in evidence if m is None},
+            "added": {(m, d) for m, d in evidence if m is not None},
+        }
         graph.add_edge(a, b, **_tie(labels, shared_units))
     return graph
 
 
-def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[str]]) -> dict[str, Any]:
-    """Edge attributes from the sets of shared ``events``, ``projects`` and ``sources``."""
+def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
+    """Edge attributes from the sets of shared ``events``, ``projects``, ``sources`` and
+    ``added`` ((method, document) pairs)."""
     events, projects = sorted(tie.get("events", ())), sorted(tie.get("projects", ()))
     return {
         "weight": len(events) + len(projects),
@@ -210,6 +239,7 @@ def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[str]]) -> dict[st
         "projects": projects,
         "project_labels": [labels[p] for p in projects],
         "sources": sorted(tie.get("sources", ())),
+        "added": added_by_method(tie.get("added", ())),
     }
 
 
@@ -260,18 +290,19 @@ def organisation_event(
     )
     facts = context.facts
     keep_groups = not context.filters.selects_organisations
-    links: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    links: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     for pair in context.event_pairs():
         if pair.agent in context.organisations or (keep_groups and pair.agent in context.groups):
             link = links[(pair.agent, facts.top_event(pair.unit))]
             link["events"].add(pair.unit)
-            for key, value in (("role_iris", pair.role), ("sources", pair.source)):
+            for key, value in (("role_iris", pair.role), ("sources", pair.stated_source)):
                 if value:
                     link[key].add(value)
+            link["added"] |= pair.additions
     graph = _new_graph(Projection.ORGANISATION_EVENT, context.filters)
     agents = {agent for agent, _ in links}
     _add_nodes(graph, {a: {**context.node(a), "bipartite": 0} for a in agents})
-    by_event: dict[str, list[tuple[str, Mapping[str, set[str]]]]] = defaultdict(list)
+    by_event: dict[str, list[tuple[str, Mapping[str, set[Any]]]]] = defaultdict(list)
     for (agent, event_iri), link in links.items():
         by_event[event_iri].append((agent, link))
     _add_nodes(graph, {e: _event_node(context, e, mine) for e, mine in by_event.items()})
@@ -285,12 +316,13 @@ def organisation_event(
             role_iris=roles,
             events=sorted(link["events"]),
             sources=sorted(link["sources"]),
+            added=added_by_method(link["added"]),
         )
     return graph
 
 
 def _event_node(
-    context: _Context, event: str, mine: list[tuple[str, Mapping[str, set[str]]]]
+    context: _Context, event: str, mine: list[tuple[str, Mapping[str, set[Any]]]]
 ) -> dict[str, Any]:
     facts = context.facts
     cls = facts.most_specific(event, context.event_classes)
@@ -309,6 +341,7 @@ def _event_node(
         "sub_events": sorted({e for _, link in mine for e in link["events"]} - {event}),
         "groups": sorted(facts.label(a) for a, _ in mine if a in context.groups),
         "sources": sorted({s for _, link in mine for s in link["sources"]}),
+        "added": added_by_method({a for _, link in mine for a in link["added"]}),
         "partner": False,
         "lead_partner": False,
     }
@@ -393,6 +426,7 @@ def region_network(
             tie["pairs"].add((a, b))
             for key in ("events", "projects", "sources"):
                 tie[key].update(data[key])
+            tie["added"].update((m, d) for m, docs in data["added"].items() for d in docs)
     _add_nodes(graph, nodes)
     for (ra, rb), tie in sorted(ties.items()):
         units = tie["events"] | tie["projects"]
@@ -488,10 +522,12 @@ def partnership_network(
     if not pairs:
         raise ParameterError(f"--project {project_iri!r}: no project with partners in the graph.")
     sources: dict[str, set[str]] = defaultdict(set)
+    added: dict[str, set[tuple[str, str]]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
     for pair in pairs:
         if pair.agent in context.organisations:
-            sources[pair.agent].update([pair.source] if pair.source else [])
+            sources[pair.agent].update([pair.stated_source] if pair.stated_source else [])
+            added[pair.agent] |= pair.additions
             roles[pair.agent].update([pair.role] if pair.role else [])
     leads = sorted(a for a in sources if LEAD_PARTNER in roles[a])
     graph = _new_graph(
@@ -509,7 +545,11 @@ def partnership_network(
         },
     )
     for a, b in combinations(sorted(sources), 2):
-        tie = {"projects": {iri}, "sources": sources[a] | sources[b]}
+        tie: dict[str, Iterable[Any]] = {
+            "projects": {iri},
+            "sources": sources[a] | sources[b],
+            "added": added[a] | added[b],
+        }
         graph.add_edge(a, b, **_tie({iri: facts.label(iri)}, tie))
     return graph
 

@@ -166,6 +166,13 @@
     }
     list.appendChild(dd);
   }
+  /* What the project added (a translation, its own modelling), apart from what sources state. */
+  function addedRows(list, added) {
+    (added || []).forEach(function (entry) {
+      detailRows(list, "Added by the project (" + strings[entry[0]] + ")",
+        entry[1].map(function (k) { return strings[k]; }));
+    });
+  }
   function showNode(id) {
     var node = data.nodes[id];
     var panel = $("details");
@@ -187,6 +194,7 @@
       detailRows(list, "Ties on this map", [number(network.getConnectedNodes(id).length)]);
     }
     detailRows(list, "Source", node.sources.map(function (k) { return strings[k]; }));
+    addedRows(list, node.added);
     detailRows(list, "Identifier", [node.iri]);
     panel.appendChild(list);
   }
@@ -201,6 +209,7 @@
     detailRows(list, "Projects", edge.projects.map(function (k) { return strings[k]; }));
     detailRows(list, "Roles", edge.roles.map(function (k) { return strings[k]; }));
     detailRows(list, "Source", edge.sources.map(function (k) { return strings[k]; }));
+    addedRows(list, edge.added);
     panel.appendChild(list);
   }
   function showDefault() {
