@@ -203,12 +203,12 @@ def check_graph(
     except ReportableRuntimeError as error:
         raise ShapesError(f"{shapes_path}: {error.message}") from error
     assert isinstance(results, Graph)
-    found = []
+    found: list[tuple[Node, Node | None, str]] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
+        node = results.value(result, SH.focusNode)
         message = results.value(result, SH.resultMessage)
-        if focus is not None:
+        if node is not None:
             found.append(
-                (focus, results.value(result, SH.resultPath), str(message or "does not conform"))
+                (node, results.value(result, SH.resultPath), str(message or "does not conform"))
             )
     return found
