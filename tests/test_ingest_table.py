@@ -99,7 +99,7 @@ def test_xlsx_cells_are_text_and_formulas_stay_formulas(data: Path) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(["name", "language", "type", "country"])
-    sheet.append(["=HYPERLINK(\"http://example.org\",\"click\")", "en", "business", "BG"])
+    sheet.append(['=HYPERLINK("http://example.org","click")', "en", "business", "BG"])
     sheet.append(["+Plus Cooperative", "en", "cooperative", "BG"])
     book.save(data.parent / "sheet.xlsx")
     result = import_table(data.parent / "sheet.xlsx", data)
@@ -109,7 +109,7 @@ def test_xlsx_cells_are_text_and_formulas_stay_formulas(data: Path) -> None:
     review = (data.parent / "drafts/stakeholder-list/stakeholder-list.review.csv").read_text()
     cells = [cell for row in csv.reader(review.splitlines()) for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
-    assert "'=HYPERLINK(\"http://example.org\",\"click\")" in cells
+    assert '\'=HYPERLINK("http://example.org","click")' in cells
 
 
 def test_a_known_organisation_is_enriched_not_duplicated(data: Path) -> None:
@@ -194,11 +194,19 @@ def test_shapes_findings_name_row_and_column(data: Path) -> None:
 def test_events_with_dates_places_topics_and_bad_dates(data: Path) -> None:
     header = "title,language,english_title,type,start_date,end_date,place,project,topics,mode\n"
     good = "Работна среща,bg,Working meeting in Haskovo,meeting,13.11.2024,14/11/2024,BG422,SECON,education; legal-framework,in person\n"
-    bad = "Bad dates,en,,workshop,2024-02-30,,,,,\nBackwards,en,,workshop,2024-03-02,2024-03-01,,,,\n"
+    bad = (
+        "Bad dates,en,,workshop,2024-02-30,,,,,\nBackwards,en,,workshop,2024-03-02,2024-03-01,,,,\n"
+    )
     result = import_table(write(data.parent, "e.csv", header + good + bad), data, "events")
     assert result.exit_code == 1
-    assert "e.csv:3: column 'start_date': '2024-02-30' is not a date such as 2023-11-13" in result.output
-    assert "e.csv:4: column 'end_date': 2024-03-01 is before the start date 2024-03-02" in result.output
+    assert (
+        "e.csv:3: column 'start_date': '2024-02-30' is not a date such as 2023-11-13"
+        in result.output
+    )
+    assert (
+        "e.csv:4: column 'end_date': 2024-03-01 is before the start date 2024-03-02"
+        in result.output
+    )
     result = import_table(write(data.parent, "e.csv", header + good), data, "events")
     assert result.exit_code == 0, result.output
     graph = draft_graph(data)
@@ -216,7 +224,9 @@ def test_participation_and_membership_link_known_entities_only(data: Path) -> No
                   "Interregional workshop in Haskovo,Nobody Known,partner\n")  # fmt: skip
     result = import_table(sheet, data, "participation", "--skip-invalid")
     assert result.exit_code == 0, result.output
-    assert "p.csv:3: column 'participant': 'Nobody Known': not a known organisation" in result.output
+    assert (
+        "p.csv:3: column 'participant': 'Nobody Known': not a known organisation" in result.output
+    )
     graph = draft_graph(data)
     participation = next(iter(graph.subjects(RDF.type, SG.Participation)))
     assert graph.value(participation, SG.participant) == URIRef(ID["organisation/kmop"])
@@ -226,6 +236,22 @@ def test_participation_and_membership_link_known_entities_only(data: Path) -> No
     assert result.exit_code == 0, result.output
     membership = next(iter(draft_graph(data).subjects(RDF.type, SG.StakeholderGroupMembership)))
     assert str(membership).endswith("/membership/mazovia--kmop")
+
+
+def test_an_organisation_row_can_make_it_a_member_of_a_group(data: Path) -> None:
+    sheet = write(data.parent, "s.csv", "name,language,type,country,stakeholder_group\n"
+                  "Good Association,en,ngo,PL,Mazovia Regional Stakeholder Group\n")  # fmt: skip
+    assert import_table(sheet, data).exit_code == 0
+    result = accept(data)
+    assert result.exit_code == 0, result.output
+    graph = load_graph(data / "stakeholder-list.ttl")
+    entity = URIRef(ID["organisation/good-association"])
+    membership = URIRef(ID["membership/mazovia--good-association"])
+    assert (membership, SG.member, entity) in graph
+    assert {graph.value(e, SG.row) for e in graph.subjects(SG.factSubject, None)} == {
+        Literal("2", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger"))
+    }
+    assert len(set(graph.subjects(SG.factSubject, None))) == 2  # one evidence per subject
 
 
 def test_every_fact_cites_its_row_and_the_source_is_catalogued(data: Path) -> None:
@@ -254,17 +280,19 @@ def test_accept_moves_a_draft_into_data_and_the_build_shows_it(data: Path) -> No
     assert result.exit_code == 0, result.output
     assert (data / "stakeholder-list.ttl").is_file()
     assert (data / "sources" / "stakeholder-list.source.ttl").is_file()
-    assert (data / "sources" / "imports" / "stakeholder-list.csv").read_bytes() == sheet.read_bytes()
+    assert (
+        data / "sources" / "imports" / "stakeholder-list.csv"
+    ).read_bytes() == sheet.read_bytes()
     store = build_store(data)
-    rows = store.select(
-        "SELECT ?g WHERE { GRAPH ?g { ?o rdfs:label \"Good Association\"@en } }"
-    ).rows
+    rows = store.select('SELECT ?g WHERE { GRAPH ?g { ?o rdfs:label "Good Association"@en } }').rows
     assert [str(r["g"]) for r in rows] == ["https://w3id.org/secongraph/graph/stakeholder-list"]
     assert run("validate", "--data", data).exit_code == 0
 
 
 def test_importing_and_accepting_twice_changes_nothing(data: Path) -> None:
-    sheet = write(data.parent, "s.csv", HEADER + "Good Association,en,,ngo,BG\nКМОП,bg,KMOP,ngo,GR\n")
+    sheet = write(
+        data.parent, "s.csv", HEADER + "Good Association,en,,ngo,BG\nКМОП,bg,KMOP,ngo,GR\n"
+    )
     assert import_table(sheet, data).exit_code == 0
     first = (data.parent / "drafts/stakeholder-list/stakeholder-list.ttl").read_bytes()
     assert accept(data).exit_code == 0
@@ -302,7 +330,9 @@ def _review(data: Path, decide: Callable[[dict[str, str]], str]) -> None:
 
 
 def test_rejected_facts_and_entities_stay_out(data: Path) -> None:
-    sheet = write(data.parent, "s.csv", HEADER + "Good Association,en,,ngo,BG\nSecond NGO,en,,ngo,BG\n")
+    sheet = write(
+        data.parent, "s.csv", HEADER + "Good Association,en,,ngo,BG\nSecond NGO,en,,ngo,BG\n"
+    )
     assert import_table(sheet, data).exit_code == 0
     _review(data, lambda r: "reject" if (r["label"], r["property"]) in {
         ("Good Association", "sg:country"), ("Second NGO", "rdf:type")} else "")  # fmt: skip
@@ -360,7 +390,9 @@ def test_a_large_sheet_is_read_in_chunks(store: Store, tmp_path: Path) -> None:
 CELL = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=CELL, english=CELL)
 def test_any_cell_text_never_crashes_and_never_lands_unescaped(
     store: Store, tmp_path_factory: pytest.TempPathFactory, name: str, english: str

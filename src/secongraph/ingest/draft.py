@@ -287,8 +287,6 @@ class _GraphFile:
             self.pending.extend(
                 _triple(*t) for t in _evidence_triples(evidence, fact, self.record.document)
             )
-        if fact.evidence.row is None:
-            self.evidence_written.discard(evidence)  # per fact: never seen again anyway
         if len(self.pending) >= CHUNK:
             self.flush()
 
@@ -407,9 +405,13 @@ class _DraftWriter:
 
 
 def _evidence_iri(record: SourceRecord, fact: Fact) -> URIRef:
-    if fact.evidence.row is not None:
-        return URIRef(ID[f"evidence/{record.slug}--row-{fact.evidence.row}"])
-    return URIRef(ID[f"evidence/{record.slug}--{fact.key}"])
+    """One evidence per row and subject (tables), or per fact and place in the text."""
+    evidence = fact.evidence
+    if evidence.row is not None:
+        subject = hashlib.sha256(str(fact.subject).encode()).hexdigest()[:8]
+        return URIRef(ID[f"evidence/{record.slug}--row-{evidence.row}-{subject}"])
+    place = f"-{evidence.start}" if evidence.start is not None else ""
+    return URIRef(ID[f"evidence/{record.slug}--{fact.key}{place}"])
 
 
 def _evidence_triples(
