@@ -68,7 +68,9 @@ def score(extraction: Extraction, gold: dict) -> dict[str, tuple[int, int, int]]
             for entry in unmatched:
                 names = [entry["name"], *entry.get("aliases", [])]
                 if entry.get("iri") == iri or (
-                    URIRef(iri) in extraction.new and _same_name(label, names)
+                    "iri" not in entry
+                    and URIRef(iri) in extraction.new
+                    and _same_name(label, names)
                 ):
                     unmatched.remove(entry)
                     hits += 1

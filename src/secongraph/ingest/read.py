@@ -77,7 +77,9 @@ def read_text(path: Path, *, fmt: Format | None = None) -> SourceText:
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(f"{path}: not UTF-8 text (byte {error.start})") from error
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 and import it again"
+        ) from error
     offset = 1 if data.startswith(b"\xef\xbb\xbf") else 0  # the BOM is a character of the file
     raw_full = data.decode("utf-8", errors="replace")
     kind = fmt or _format(path, raw)

@@ -40,6 +40,7 @@ writes no draft.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,7 +58,7 @@ from .lexicon import Found, Lexicon, Token, tokens
 from .read import SourceText, read_text
 from .reconcile import DEFAULT_THRESHOLD, Match, Reconciler, mint_iri, slugify
 
-__all__ = ["LANGUAGES", "Extraction", "detect_language", "draft_text", "extract"]
+__all__ = ["LANGUAGES", "Extraction", "detect_language", "draft_text", "entity_kinds", "extract"]
 
 LANGUAGES = ("bg", "nl", "en", "de", "el", "hu", "lv", "pl", "pt", "ro", "es")
 """The languages of the SECON partnership, as ISO 639-1 codes."""
@@ -208,12 +209,16 @@ def extract(
     title: str | None = None,
     issued: date | None = None,
     taken: Iterable[str] = (),
+    kinds: dict[URIRef, str] | None = None,
 ) -> Extraction:
-    """Read ``source`` and return the facts it states, with their evidence (nothing is written)."""
+    """Read ``source`` and return the facts it states, with their evidence (nothing is written).
+
+    ``kinds`` is :func:`entity_kinds` of ``store``, computed here when not given.
+    """
     language = lang or detect_language(source.text) or "en"
-    return _Extractor(
-        source, lexicon, reconciler, language, title, issued, record, set(taken)
-    ).run()
+    extractor = _Extractor(source, lexicon, reconciler, language, title, issued, record, set(taken))
+    extractor.kinds = kinds if kinds is not None else entity_kinds(store)
+    return extractor.run()
 
 
 class _Extractor:
@@ -231,6 +236,7 @@ class _Extractor:
         self.record = record
         self.taken = taken
         self.known = frozenset(taken)
+        self.kinds: dict[URIRef, str] = {}
         self.out = Extraction(language, title)
         self.lower_heads = {
             p.words for p in lexicon.phrases if p.kind == "hidden" and p.label[:1].islower()
@@ -323,40 +329,58 @@ class _Extractor:
         return found
 
     def known_in(self, sentence: Sentence) -> list[_Entity]:
+        """Known organisations, places, regions, countries and projects the sentence names.
+
+        Every stretch of up to :data:`MAX_WINDOW` words that starts and ends with a capital
+        and holds at most one other lower-case word is matched, once for all five kinds; a
+        name that several kinds share ("Haskovo": a place and a NUTS region) is matched again
+        kind by kind, in the order organisation, project, place, region, country.
+        """
         words = sentence.words
         hits: list[tuple[int, int, _Entity]] = []
-        kinds = (
-            ("organisation", [SG.Organisation]), ("project", [SG.Project]),
-            ("place", [SG.Place]), ("region", [SG.Region]), ("country", [SG.Country]),
-        )  # fmt: skip
         for first in range(len(words)):
             if not words[first].capitalised or words[first].folded in _articles():
                 continue
+            lower = 0
             for last in range(first, min(len(words), first + MAX_WINDOW)):
                 if not words[last].capitalised:
+                    lower += 0 if _CONNECTORS.match(words[last].text) else 1
+                    if lower > 1:
+                        break
                     continue
                 text = self.source.text[words[first].start : words[last].end]
                 if re.search(r"[()\[\];:\n]", text):
                     break
-                for kind, classes in kinds:
-                    match = self.reconciler.match(text, classes=classes)
-                    best = match.best
-                    if best is None or (best.method == "fuzzy" and last - first < 1):
-                        continue
-                    if best.method == "fuzzy" and (
-                        "," in text or not self._name_like(words[first : last + 1])
-                    ):
-                        continue
-                    confidence = {"exact": 0.95, "normalised": 0.9}.get(
-                        best.method, best.score / 110
-                    )
+                found = self._known(text, words[first : last + 1])
+                if found is not None:
+                    kind, match, confidence = found
+                    assert match.entity is not None
                     entity = _Entity(
-                        best.entity, text, kind, match, sentence=sentence,
+                        match.entity, text, kind, match, sentence=sentence,
                         start=words[first].start, end=words[last].end, confidence=confidence,
                     )  # fmt: skip
                     hits.append((first, last, entity))
-                    break
         return [entity for _, _, entity in _longest(hits)]
+
+    def _known(self, text: str, words: list[Token]) -> tuple[str, Match, float] | None:
+        match = self.reconciler.match(text, classes=list(_KINDS.values()))
+        tries = [match] if not match.ambiguous else [
+            self.reconciler.match(text, classes=[klass]) for klass in _KINDS.values()
+        ]  # fmt: skip
+        for attempt in tries:
+            best = attempt.best
+            if best is None:
+                continue
+            if best.method == "fuzzy" and (
+                len(words) < 2 or "," in text or not self._name_like(words)
+            ):
+                continue
+            kind = self.kinds.get(best.entity)
+            if kind is None:
+                continue
+            confidence = {"exact": 0.95, "normalised": 0.9}.get(best.method, best.score / 110)
+            return kind, attempt, confidence
+        return None
 
     @staticmethod
     def _name_like(words: list[Token]) -> bool:
@@ -1167,6 +1191,25 @@ def _articles() -> frozenset[str]:
     )
 
 
+_KINDS = {
+    "organisation": SG.Organisation, "project": SG.Project, "place": SG.Place,
+    "region": SG.Region, "country": SG.Country,
+}  # fmt: skip
+
+
+def entity_kinds(store: object) -> dict[URIRef, str]:
+    """The kind (organisation, project, place, region, country) of every entity of ``store``."""
+    found: dict[URIRef, str] = {}
+    for kind in reversed(list(_KINDS)):  # the first kind wins: an organisation before a place
+        rows = store.select(  # type: ignore[attr-defined]
+            f"SELECT DISTINCT ?e WHERE {{ ?e a/rdfs:subClassOf* <{_KINDS[kind]}> }}"
+        ).rows
+        for row in rows:
+            if isinstance(row["e"], URIRef):
+                found[row["e"]] = kind
+    return found
+
+
 def _longest(hits: list[tuple[int, int, _Entity]]) -> list[tuple[int, int, _Entity]]:
     order = {"organisation": 0, "project": 1, "place": 2, "region": 3, "country": 4}
     ranked = sorted(hits, key=lambda h: (-(h[1] - h[0]), order[h[2].kind], -h[2].confidence, h[0]))
@@ -1241,9 +1284,7 @@ def draft_text(
         raise ParameterError(f"slug {slug!r}: expected lower-case letters, digits and hyphens")
     assert isinstance(store, Store)
     source = read_text(path)
-    lexicon = Lexicon.from_store(store)
-    reconciler = Reconciler.from_store(store, threshold=threshold)
-    taken = _taken(store)
+    lexicon, reconciler, taken, kinds = _indexes(store, threshold)
     language = lang or detect_language(source.text) or "en"
     preview = extract(
         source,
@@ -1254,6 +1295,7 @@ def draft_text(
         title=title,
         issued=issued,
         taken=taken,
+        kinds=kinds,
     )
     base = f"{(issued or preview.page_date or preview.start or '')}"
     name = slug or slugify(f"{base} {preview.title or path.stem}")
@@ -1278,6 +1320,7 @@ def draft_text(
         title=title,
         issued=issued,
         taken=taken,
+        kinds=kinds,
     )
     with write_draft(drafts, record) as writer:
         for entity, label in extraction.new.items():
@@ -1288,6 +1331,29 @@ def draft_text(
             writer.add(fact)
         summary = writer.summary()
     return summary
+
+
+_INDEXES: weakref.WeakKeyDictionary[object, tuple[int, float, _Indexes]] = (
+    weakref.WeakKeyDictionary()
+)
+_Indexes = tuple[Lexicon, Reconciler, set[str], dict[URIRef, str]]
+
+
+def _indexes(store: object, threshold: float) -> _Indexes:
+    """The lexicon, reconciler, taken IRIs and entity kinds of ``store``, built once per store
+    (and again when its size changes): importing many files against one graph stays fast."""
+    size = len(store)  # type: ignore[arg-type]
+    cached = _INDEXES.get(store)
+    if cached is not None and cached[0] == size and cached[1] == threshold:
+        return cached[2]
+    built: _Indexes = (
+        Lexicon.from_store(store),  # type: ignore[arg-type]
+        Reconciler.from_store(store, threshold=threshold),  # type: ignore[arg-type]
+        _taken(store),
+        entity_kinds(store),
+    )
+    _INDEXES[store] = (size, threshold, built)
+    return built
 
 
 def _taken(store: object) -> set[str]:
