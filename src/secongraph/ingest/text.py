@@ -210,6 +210,7 @@ def extract(
     issued: date | None = None,
     taken: Iterable[str] = (),
     kinds: dict[URIRef, str] | None = None,
+    english_names: dict[URIRef, str] | None = None,
 ) -> Extraction:
     """Read ``source`` and return the facts it states, with their evidence (nothing is written).
 
@@ -218,6 +219,7 @@ def extract(
     language = lang or detect_language(source.text) or "en"
     extractor = _Extractor(source, lexicon, reconciler, language, title, issued, record, set(taken))
     extractor.kinds = kinds if kinds is not None else entity_kinds(store)
+    extractor.english_names = english_names if english_names is not None else _english(store)
     return extractor.run()
 
 
@@ -237,6 +239,7 @@ class _Extractor:
         self.taken = taken
         self.known = frozenset(taken)
         self.kinds: dict[URIRef, str] = {}
+        self.english_names: dict[URIRef, str] = {}
         self.out = Extraction(language, title)
         self.lower_heads = {
             p.words for p in lexicon.phrases if p.kind == "hidden" and p.label[:1].islower()
@@ -543,10 +546,12 @@ class _Extractor:
         )
         self.fact(event, SG.source, self.document, title_sentence or kind_sentence, 1.0)
         place = self.event_place(body, entities, kind_sentence)
+        english = title
         if self.language != "en":
             english = self.lexicon.english.get(concept, "event").capitalize()
-            if place is not None:
-                english = f"{english} in {place.label}"
+            place_name = self.english_name(place) if place is not None else None
+            if place_name:
+                english = f"{english} in {place_name}"
             self.fact(
                 event,
                 RDFS.label,
@@ -589,8 +594,14 @@ class _Extractor:
         self.draft_status(event, body, dated)
         self.draft_attendance(event, body, place)
         self.draft_topics(event, body)
-        self.draft_parts(event, body, title, dated)
+        self.draft_parts(event, body, english, dated)
         return event
+
+    def english_name(self, entity: _Entity) -> str | None:
+        """The English name of a known place or region, or its name in an English text."""
+        if self.language == "en":
+            return entity.label
+        return self.english_names.get(entity.iri)
 
     def event_place(
         self, body: list[Sentence], entities: list[_Entity], kind_sentence: Sentence
@@ -684,7 +695,10 @@ class _Extractor:
                     0.5,
                     note="a name after the word " + repr(cue.phrase.label),
                 )
-                self.fact(iri, RDFS.label, RdfLiteral(name, lang=self.language), sentence, 0.5)
+                note = "" if self.language == "en" else "needs an English name"
+                self.fact(
+                    iri, RDFS.label, RdfLiteral(name, lang=self.language), sentence, 0.5, note=note
+                )
                 self.fact(self.out.event, SG.location, iri, sentence, 0.5)  # type: ignore[arg-type]
                 entity = _Entity(
                     iri,
@@ -1284,7 +1298,7 @@ def draft_text(
         raise ParameterError(f"slug {slug!r}: expected lower-case letters, digits and hyphens")
     assert isinstance(store, Store)
     source = read_text(path)
-    lexicon, reconciler, taken, kinds = _indexes(store, threshold)
+    lexicon, reconciler, taken, kinds, english = _indexes(store, threshold)
     language = lang or detect_language(source.text) or "en"
     preview = extract(
         source,
@@ -1296,6 +1310,7 @@ def draft_text(
         issued=issued,
         taken=taken,
         kinds=kinds,
+        english_names=english,
     )
     base = f"{(issued or preview.page_date or preview.start or '')}"
     name = slug or slugify(f"{base} {preview.title or path.stem}")
@@ -1321,6 +1336,7 @@ def draft_text(
         issued=issued,
         taken=taken,
         kinds=kinds,
+        english_names=english,
     )
     with write_draft(drafts, record) as writer:
         for entity, label in extraction.new.items():
@@ -1336,7 +1352,7 @@ def draft_text(
 _INDEXES: weakref.WeakKeyDictionary[object, tuple[int, float, _Indexes]] = (
     weakref.WeakKeyDictionary()
 )
-_Indexes = tuple[Lexicon, Reconciler, set[str], dict[URIRef, str]]
+_Indexes = tuple[Lexicon, Reconciler, set[str], dict[URIRef, str], dict[URIRef, str]]
 
 
 def _indexes(store: object, threshold: float) -> _Indexes:
@@ -1351,9 +1367,17 @@ def _indexes(store: object, threshold: float) -> _Indexes:
         Reconciler.from_store(store, threshold=threshold),  # type: ignore[arg-type]
         _taken(store),
         entity_kinds(store),
+        _english(store),
     )
     _INDEXES[store] = (size, threshold, built)
     return built
+
+
+def _english(store: object) -> dict[URIRef, str]:
+    rows = store.select(  # type: ignore[attr-defined]
+        "SELECT ?e ?label WHERE { ?e a ?c ; rdfs:label ?label FILTER(langMatches(lang(?label), 'en')) }"
+    ).rows
+    return {row["e"]: str(row["label"]) for row in rows if isinstance(row["e"], URIRef)}
 
 
 def _taken(store: object) -> set[str]:
