@@ -44,7 +44,6 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Namespace, URIRef
@@ -54,116 +53,17 @@ from ..errors import ParameterError
 from ..namespaces import ID, SCHEMA, SG, SKOS, VOCAB
 from .dates import DateMention, find_dates, resolve
 from .draft import DraftSummary, Evidence, Fact, GraphKind, SourceRecord, write_draft
-from .lexicon import Found, Lexicon, Token, tokens
+from .lexicon import Found, Lexicon
+from .names import CONNECTORS, Mention, NameFinder, entity_kinds
 from .read import SourceText, read_text
-from .reconcile import DEFAULT_THRESHOLD, Match, Reconciler, mint_iri, slugify
+from .reconcile import DEFAULT_THRESHOLD, Reconciler, mint_iri, slugify
+from .sentences import LANGUAGES, Sentence, detect_language, split_sentences
 
 __all__ = ["LANGUAGES", "Extraction", "detect_language", "draft_text", "entity_kinds", "extract"]
 
-LANGUAGES = ("bg", "nl", "en", "de", "el", "hu", "lv", "pl", "pt", "ro", "es")
-"""The languages of the SECON partnership, as ISO 639-1 codes."""
-MAX_WINDOW = 12
-"""The longest name, in words, matched against the known entities."""
 ROLE = Namespace(f"{VOCAB}participation-role/")
 CUE = Namespace(f"{VOCAB}text-cue/")
 OTYPE = Namespace(f"{VOCAB}organisation-type/")
-_CONNECTORS = re.compile(
-    r"^(?:[a-zà-ÿ]{1,3}|für|van|von|der|des|del|della|for|και|της|του|των|на|за|и|и|și|și|din|do|da|dos|das|na|no|z|ze|w)$"
-)
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"'»“”)]*\s+(?=[\"'„«“(]?[^\W_a-zà-ÿ])|\n\s*\n|\n(?=[ \t]*[-*#])|:\s*\n"
-)
-_QUOTED = re.compile(r"[„“\"«»”]([^„“\"«»”\n]{2,80})[“”\"»«]")
-_ACRONYM = re.compile(r"\s*\((?P<acronym>[A-ZΑ-ΩА-Я][A-Za-zΑ-Ωα-ωА-Яа-я0-9&.\-]{1,11})\)")
-
-
-@cache
-def _identifier() -> object:
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_DIR / MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
-
-
-def detect_language(text: str) -> str | None:
-    """The partnership language ``text`` is written in, or None if it holds too few letters.
-
-    >>> detect_language("Die Gemeinde Haskovo organisiert einen interregionalen Workshop.")
-    'de'
-    >>> detect_language("Община Хасково организира междурегионален семинар.")
-    'bg'
-    >>> detect_language("1234 ---") is None
-    True
-    """
-    if sum(c.isalpha() for c in text) < 12:
-        return None
-    language, _ = _identifier().classify(text)  # type: ignore[attr-defined]
-    return str(language)
-
-
-@dataclass
-class Sentence:
-    """A sentence (or heading, or line) of the text, its words and its part of the text."""
-
-    start: int
-    end: int
-    text: str
-    words: list[Token]
-    section: str = "body"
-    """``title`` (the heading), ``body`` (the news) or ``about`` (the project's description)."""
-
-
-def _sentences(text: str) -> list[Sentence]:
-    found: list[Sentence] = []
-    position = 0
-    for boundary in [*_SENTENCE_END.finditer(text), None]:
-        end = boundary.start() if boundary is not None else len(text)
-        chunk = text[position:end]
-        if boundary is not None and boundary.group().startswith(":"):
-            end += 1
-            chunk = text[position:end]
-        # a full stop after a number or an abbreviation does not end a sentence
-        if (
-            boundary is not None
-            and "\n" not in boundary.group()
-            and _not_an_end(text, position, boundary.start())
-        ):
-            continue
-        stripped = chunk.strip()
-        if stripped:
-            start = position + chunk.index(stripped)
-            found.append(Sentence(start, start + len(stripped), stripped, tokens(stripped, start)))
-        position = boundary.end() if boundary is not None else len(text)
-    return found
-
-
-def _not_an_end(text: str, start: int, end: int) -> bool:
-    if text[end - 1 : end] != ".":
-        return False
-    before = re.search(r"(\S+)\.$", text[max(start, end - 30) : end])
-    if before is None:
-        return False
-    word = before.group(1)
-    return bool(
-        re.fullmatch(r"[\d.\-–/]+", word)
-        or (len(word) <= 3 and (word[:1].isupper() or "." in word))
-    )
-
-
-@dataclass
-class _Entity:
-    iri: URIRef
-    label: str
-    kind: str
-    """``organisation``, ``place``, ``region``, ``country``, ``project`` or ``group``."""
-    match: Match | None = None
-    concept: URIRef | None = None
-    sentence: Sentence | None = None
-    start: int = 0
-    end: int = 0
-    confidence: float = 0.6
-    acronym: str | None = None
 
 
 @dataclass
@@ -223,7 +123,7 @@ def extract(
     return extractor.run()
 
 
-class _Extractor:
+class _Extractor(NameFinder):
     def __init__(
         self, source: SourceText, lexicon: Lexicon, reconciler: Reconciler, language: str,
         title: str | None, issued: date | None, record: SourceRecord | None, taken: set[str],
@@ -274,7 +174,7 @@ class _Extractor:
     # --- the text -----------------------------------------------------------------------------
 
     def run(self) -> Extraction:
-        sentences = _sentences(self.source.text)
+        sentences = split_sentences(self.source.text)
         if not sentences:
             return self.out
         self.mark_sections(sentences)
@@ -320,8 +220,8 @@ class _Extractor:
 
     # --- names -------------------------------------------------------------------------------
 
-    def find_entities(self, sentences: list[Sentence]) -> list[_Entity]:
-        found: list[_Entity] = []
+    def find_entities(self, sentences: list[Sentence]) -> list[Mention]:
+        found: list[Mention] = []
         for sentence in sentences:
             if sentence is self.page_line:
                 continue
@@ -331,162 +231,9 @@ class _Extractor:
             found.extend(candidates)
         return found
 
-    def known_in(self, sentence: Sentence) -> list[_Entity]:
-        """Known organisations, places, regions, countries and projects the sentence names.
-
-        Every stretch of up to :data:`MAX_WINDOW` words that starts and ends with a capital
-        and holds at most one other lower-case word is matched, once for all five kinds; a
-        name that several kinds share ("Haskovo": a place and a NUTS region) is matched again
-        kind by kind, in the order organisation, project, place, region, country.
-        """
-        words = sentence.words
-        hits: list[tuple[int, int, _Entity]] = []
-        for first in range(len(words)):
-            if not words[first].capitalised or words[first].folded in _articles():
-                continue
-            lower = 0
-            for last in range(first, min(len(words), first + MAX_WINDOW)):
-                if not words[last].capitalised:
-                    lower += 0 if _CONNECTORS.match(words[last].text) else 1
-                    if lower > 1:
-                        break
-                    continue
-                text = self.source.text[words[first].start : words[last].end]
-                if re.search(r"[()\[\];:\n]", text):
-                    break
-                found = self._known(text, words[first : last + 1])
-                if found is not None:
-                    kind, match, confidence = found
-                    assert match.entity is not None
-                    entity = _Entity(
-                        match.entity, text, kind, match, sentence=sentence,
-                        start=words[first].start, end=words[last].end, confidence=confidence,
-                    )  # fmt: skip
-                    hits.append((first, last, entity))
-        return [entity for _, _, entity in _longest(hits)]
-
-    def _known(self, text: str, words: list[Token]) -> tuple[str, Match, float] | None:
-        match = self.reconciler.match(text, classes=list(_KINDS.values()))
-        tries = [match] if not match.ambiguous else [
-            self.reconciler.match(text, classes=[klass]) for klass in _KINDS.values()
-        ]  # fmt: skip
-        for attempt in tries:
-            best = attempt.best
-            if best is None:
-                continue
-            if best.method == "fuzzy" and (
-                len(words) < 2 or "," in text or not self._name_like(words)
-            ):
-                continue
-            kind = self.kinds.get(best.entity)
-            if kind is None:
-                continue
-            confidence = {"exact": 0.95, "normalised": 0.9}.get(best.method, best.score / 110)
-            return kind, attempt, confidence
-        return None
-
-    @staticmethod
-    def _name_like(words: list[Token]) -> bool:
-        return all(w.capitalised or _CONNECTORS.match(w.text) for w in words)
-
-    def candidates_in(self, sentence: Sentence, known: list[_Entity]) -> list[_Entity]:
-        """New organisations: a name around a word that shows its type ("Verein", "Fundacja")."""
-        words = sentence.words
-        taken = {i for i, w in enumerate(words) for e in known if e.start <= w.start < e.end}
-        heads = self.lexicon.find(
-            words, schemes=["organisation-type"], kinds=["hidden"], languages=self.languages
-        )
-        found: list[_Entity] = []
-        for head in heads:
-            if any(i in taken for i in range(head.first, head.last + 1)):
-                continue
-            if not words[head.first].capitalised and head.phrase.words not in self.lower_heads:
-                continue
-            span = self._name_span(sentence, head, taken)
-            if span is None:
-                continue
-            first, last, name = span
-            match = self.reconciler.match(name, classes=[SG.Organisation])
-            concept = head.phrase.concept
-            start, end = words[first].start, words[last].end
-            if name.endswith(("“", '"', "»", "”")):
-                end = words[last].end + 1
-            acronym = _ACRONYM.match(self.source.text, end)
-            if match.best is not None:
-                found.append(
-                    _Entity(
-                        match.best.entity,
-                        name,
-                        "organisation",
-                        match,
-                        concept,
-                        sentence,
-                        start,
-                        end,
-                        0.85,
-                    )
-                )
-            elif not match.ambiguous:
-                entity = _Entity(
-                    URIRef(""), name, "organisation", match, concept, sentence, start, end, 0.6
-                )
-                entity.acronym = acronym.group("acronym") if acronym else None
-                found.append(entity)
-            taken |= set(range(first, last + 1))
-        return found
-
-    def _name_span(
-        self, sentence: Sentence, head: Found, taken: set[int]
-    ) -> tuple[int, int, str] | None:
-        words = sentence.words
-        text = self.source.text
-        after = text[words[head.last].end : words[head.last].end + 90]
-        quoted = _QUOTED.match(after.lstrip()) if after[:3].strip()[:1] in '„“"«' else None
-        if quoted:
-            inner_start = words[head.last].end + (len(after) - len(after.lstrip())) + 1
-            inner_end = inner_start + len(quoted.group(1))
-            last = max(i for i, w in enumerate(words) if w.start < inner_end)
-            return head.first, last, text[words[head.first].start : inner_end + 1]
-        first, last = head.first, head.last
-        while (
-            first > 0 and first - 1 not in taken and self._joins(words, first - 1, backwards=True)
-        ):
-            first -= 1
-        while last + 1 < len(words) and last + 1 not in taken and self._joins(words, last + 1):
-            last += 1
-        while first < head.first and words[first].folded in _articles():
-            first += 1
-        while last > head.last and not words[last].capitalised:
-            last -= 1
-        if first == head.first and last == head.last:
-            return None  # the type word alone is no name
-        gap = text[words[head.first].start : words[last].end]
-        if re.search(r"[,;:()\n]", gap) or re.search(
-            r"[,;:()\n]", text[words[first].start : words[head.first].start]
-        ):
-            return None
-        return first, last, text[words[first].start : words[last].end]
-
-    def _joins(self, words: list[Token], index: int, *, backwards: bool = False) -> bool:
-        """Whether ``words[index]`` continues the name that lies after (or before) it."""
-        word = words[index]
-        inner = index + 1 if backwards else index - 1  # the neighbour already in the name
-        left, right = (word, words[inner]) if backwards else (words[inner], word)
-        between = self.source.text[left.end : right.start]
-        if re.search(r"[,;:()\n.!?]", between) and between.strip() not in {"-", "–"}:
-            return False
-        if word.capitalised:
-            return not (backwards and index == 0 and word.folded in _articles())
-        if backwards:
-            return False  # a name is not extended backwards across "of", "de", "la"
-        outer = index + 1
-        return (
-            bool(_CONNECTORS.match(word.text)) and outer < len(words) and words[outer].capitalised
-        )
-
     # --- the event ----------------------------------------------------------------------------
 
-    def draft_event(self, sentences: list[Sentence], entities: list[_Entity]) -> URIRef | None:
+    def draft_event(self, sentences: list[Sentence], entities: list[Mention]) -> URIRef | None:
         body = [s for s in sentences if s.section != "about" and s is not self.page_line]
         kind: Found | None = None
         kind_sentence: Sentence | None = None
@@ -597,20 +344,20 @@ class _Extractor:
         self.draft_parts(event, body, english, dated)
         return event
 
-    def english_name(self, entity: _Entity) -> str | None:
+    def english_name(self, entity: Mention) -> str | None:
         """The English name of a known place or region, or its name in an English text."""
         if self.language == "en":
             return entity.label
         return self.english_names.get(entity.iri)
 
     def event_place(
-        self, body: list[Sentence], entities: list[_Entity], kind_sentence: Sentence
-    ) -> _Entity | None:
+        self, body: list[Sentence], entities: list[Mention], kind_sentence: Sentence
+    ) -> Mention | None:
         """The places the event is held in: named in the title or in a sentence on the event."""
         ordered = ([self.title_sentence] if self.title_sentence else []) + body
         event = self.out.event
         assert event is not None
-        first: _Entity | None = None
+        first: Mention | None = None
         seen: set[URIRef] = set()
         for sentence in ordered:
             if sentence is not self.title_sentence and not self._about_event(sentence):
@@ -647,7 +394,7 @@ class _Extractor:
         )
         return any(c.phrase.concept == CUE["place-preposition"] and c.first == 0 for c in cues)
 
-    def new_place(self, sentence: Sentence, entities: list[_Entity]) -> _Entity | None:
+    def new_place(self, sentence: Sentence, entities: list[Mention]) -> Mention | None:
         """A capitalised name after a word such as "in", in a sentence that names the event."""
         cues = self.lexicon.find(
             sentence.words, schemes=["text-cue"], kinds=["alt"], languages=self.languages
@@ -667,7 +414,7 @@ class _Extractor:
             last = cue.last + 1
             while (
                 last + 2 < len(sentence.words)
-                and _CONNECTORS.match(sentence.words[last + 1].text)
+                and CONNECTORS.match(sentence.words[last + 1].text)
                 and sentence.words[last + 2].capitalised
             ):
                 last += 2
@@ -700,7 +447,7 @@ class _Extractor:
                     iri, RDFS.label, RdfLiteral(name, lang=self.language), sentence, 0.5, note=note
                 )
                 self.fact(self.out.event, SG.location, iri, sentence, 0.5)  # type: ignore[arg-type]
-                entity = _Entity(
+                entity = Mention(
                     iri,
                     name,
                     "place",
@@ -758,7 +505,7 @@ class _Extractor:
                 note="announced: the text speaks of it as to come",
             )
 
-    def draft_attendance(self, event: URIRef, body: list[Sentence], place: _Entity | None) -> None:
+    def draft_attendance(self, event: URIRef, body: list[Sentence], place: Mention | None) -> None:
         for concept in ("hybrid", "online", "in-person"):
             sentence = self.cues(body, concept)
             if sentence is not None:
@@ -875,7 +622,7 @@ class _Extractor:
     # --- who takes part ------------------------------------------------------------------------
 
     def draft_people(
-        self, sentences: list[Sentence], entities: list[_Entity], event: URIRef | None
+        self, sentences: list[Sentence], entities: list[Mention], event: URIRef | None
     ) -> None:
         project = next((e for e in entities if e.kind == "project"), None)
         organisations: dict[URIRef, URIRef] = {}
@@ -896,7 +643,7 @@ class _Extractor:
         if event is not None:
             self.groups(sentences, entities, event)
 
-    def organisation(self, entity: _Entity, seen: dict[URIRef, URIRef]) -> URIRef:
+    def organisation(self, entity: Mention, seen: dict[URIRef, URIRef]) -> URIRef:
         if entity.iri != URIRef(""):
             self.out.labels.setdefault(entity.iri, entity.label)
             return entity.iri
@@ -948,7 +695,7 @@ class _Extractor:
         return iri
 
     def roles_for(
-        self, sentence: Sentence, entity: _Entity, entities: list[_Entity]
+        self, sentence: Sentence, entity: Mention, entities: list[Mention]
     ) -> list[URIRef]:
         hits = self.lexicon.find(
             sentence.words,
@@ -973,7 +720,7 @@ class _Extractor:
         return sorted({h.phrase.concept for h in hits})
 
     def participation(
-        self, event: URIRef, participant: URIRef, entity: _Entity, roles: list[URIRef]
+        self, event: URIRef, participant: URIRef, entity: Mention, roles: list[URIRef]
     ) -> None:
         event_slug = str(event).rsplit("/", 1)[-1]
         part = URIRef(ID[f"participation/{event_slug}--{str(participant).rsplit('/', 1)[-1]}"])
@@ -1013,7 +760,7 @@ class _Extractor:
                 "" if roles else "role not stated",
             )
 
-    def partnership(self, member: URIRef, project: _Entity, entity: _Entity) -> None:
+    def partnership(self, member: URIRef, project: Mention, entity: Mention) -> None:
         ship = URIRef(
             ID[
                 f"partnership/{str(project.iri).rsplit('/', 1)[-1]}--{str(member).rsplit('/', 1)[-1]}"
@@ -1049,7 +796,7 @@ class _Extractor:
         )
         self.fact(ship, SG.source, self.document, sentence, 1.0)
 
-    def groups(self, sentences: list[Sentence], entities: list[_Entity], event: URIRef) -> None:
+    def groups(self, sentences: list[Sentence], entities: list[Mention], event: URIRef) -> None:
         """Bodies named only by their kind, and figures of people ("11 experts")."""
         seen: set[tuple[URIRef, URIRef]] = set()
         for sentence in sentences:
@@ -1166,76 +913,8 @@ class _Extractor:
             self.fact(
                 iri, SG.headcount, RdfLiteral(str(count), datatype=XSD.integer), sentence, 0.85
             )
-        entity = _Entity(iri, label, "group", sentence=sentence)
+        entity = Mention(iri, label, "group", sentence=sentence)
         self.participation(event, iri, entity, [])
-
-
-@cache
-def _articles() -> frozenset[str]:
-    return frozenset(
-        {
-            "die",
-            "der",
-            "das",
-            "den",
-            "dem",
-            "the",
-            "la",
-            "el",
-            "los",
-            "las",
-            "le",
-            "les",
-            "de",
-            "het",
-            "een",
-            "a",
-            "o",
-            "os",
-            "as",
-            "az",
-            "i",
-            "un",
-            "una",
-            "um",
-            "uma",
-            "ein",
-            "eine",
-        }
-    )
-
-
-_KINDS = {
-    "organisation": SG.Organisation, "project": SG.Project, "place": SG.Place,
-    "region": SG.Region, "country": SG.Country,
-}  # fmt: skip
-
-
-def entity_kinds(store: object) -> dict[URIRef, str]:
-    """The kind (organisation, project, place, region, country) of every entity of ``store``."""
-    found: dict[URIRef, str] = {}
-    for kind in reversed(list(_KINDS)):  # the first kind wins: an organisation before a place
-        rows = store.select(  # type: ignore[attr-defined]
-            f"SELECT DISTINCT ?e WHERE {{ ?e a/rdfs:subClassOf* <{_KINDS[kind]}> }}"
-        ).rows
-        for row in rows:
-            if isinstance(row["e"], URIRef):
-                found[row["e"]] = kind
-    return found
-
-
-def _longest(hits: list[tuple[int, int, _Entity]]) -> list[tuple[int, int, _Entity]]:
-    order = {"organisation": 0, "project": 1, "place": 2, "region": 3, "country": 4}
-    ranked = sorted(hits, key=lambda h: (-(h[1] - h[0]), order[h[2].kind], -h[2].confidence, h[0]))
-    chosen: list[tuple[int, int, _Entity]] = []
-    used: set[int] = set()
-    for first, last, entity in ranked:
-        span = set(range(first, last + 1))
-        if span & used:
-            continue
-        used |= span
-        chosen.append((first, last, entity))
-    return sorted(chosen, key=lambda h: h[0])
 
 
 # --- the public function --------------------------------------------------------------------
