@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import RDF, URIRef
+from rdflib import RDF, RDFS, URIRef
 
 from secongraph.cells import FORMULA_STARTS
 from secongraph.cli import cli
@@ -442,3 +442,34 @@ def test_arbitrary_text_never_lands_unescaped_in_the_review_table(
             for row in csv.reader(handle):
                 for cell in row:
                     assert not cell.startswith(FORMULA_STARTS), cell
+
+
+def test_a_given_title_is_its_own_evidence(tools: dict[str, Any]) -> None:
+    extraction = _extract(GOLD / "nl-leuven-kick-off.md", tools, title="Kick-off in Leuven")
+    label = next(
+        f for f in extraction.facts if f.subject == extraction.event and f.predicate == RDFS.label
+    )
+    assert str(label.value) == "Kick-off in Leuven"
+    assert label.evidence.quote == "Kick-off in Leuven" and label.evidence.start is None
+    assert "given by the person who imported" in label.note
+
+
+def test_a_reported_event_has_no_status_and_the_review_says_why(tools: dict[str, Any]) -> None:
+    extraction = _extract(GOLD / "en-s7-peloponnese-online-meeting.md", tools)
+    assert not [f for f in extraction.facts if f.predicate == SG.eventStatus]
+    start = next(f for f in extraction.facts if f.predicate == SG.startDate)
+    assert "reported as past" in start.note
+
+
+def test_the_words_come_from_the_vocabularies(secon_store: Store) -> None:
+    """The Spanish word for a workshop is a label of the event-type concept in the lexicon graph."""
+    rows = secon_store.select(
+        """SELECT ?concept WHERE { GRAPH <https://w3id.org/secongraph/graph/vocab-lexicon> {
+             ?concept skos:altLabel "taller"@es } }"""
+    ).rows
+    assert [row["concept"] for row in rows] == [VOCAB["event-type/workshop"]]
+    lexicon = Lexicon.from_store(secon_store)
+    languages = {p.language for p in lexicon.phrases if p.scheme == "event-type"}
+    assert languages >= {"bg", "nl", "en", "de", "el", "hu", "lv", "pl", "pt", "ro", "es"}
+    empty = Lexicon()
+    assert empty.find([]) == []

@@ -39,6 +39,7 @@ writes no draft.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import weakref
 from collections.abc import Iterable
@@ -289,7 +290,10 @@ class _Extractor(NameFinder):
             RDFS.label,
             RdfLiteral(title, lang=self.language),
             title_sentence or kind_sentence if self.given_title is None else None,
-            0.9,
+            0.9 if self.given_title is None else 1.0,
+            note=""
+            if self.given_title is None
+            else "the title given by the person who imported the text",
         )
         self.fact(event, SG.source, self.document, title_sentence or kind_sentence, 1.0)
         place = self.event_place(body, entities, kind_sentence)
@@ -491,10 +495,15 @@ class _Extractor(NameFinder):
                     note=f"announced: the page is dated {self.page_date}, before the event",
                 )
                 return
-            if last < self.page_date:
-                return  # reported: no status for a past event
+            if last < self.page_date:  # reported: schema.org has no status for a past event
+                self.note_dates(
+                    f"reported after the event (the page is dated {self.page_date}): no sg:eventStatus"
+                )
+                return
         announced = self.cues(body, "announced")
         reported = self.cues(body, "reported")
+        if reported is not None and announced is None:
+            self.note_dates("reported as past (the text's words): no sg:eventStatus")
         if announced is not None and reported is None:
             self.fact(
                 event,
@@ -504,6 +513,13 @@ class _Extractor(NameFinder):
                 0.7,
                 note="announced: the text speaks of it as to come",
             )
+
+    def note_dates(self, note: str) -> None:
+        """Add ``note`` to the event's dates in the review table (the status has no fact)."""
+        for index, fact in enumerate(self.out.facts):
+            if fact.subject == self.out.event and fact.predicate == SG.startDate:
+                joined = f"{fact.note}; {note}" if fact.note else note
+                self.out.facts[index] = dataclasses.replace(fact, note=joined)
 
     def draft_attendance(self, event: URIRef, body: list[Sentence], place: Mention | None) -> None:
         for concept in ("hybrid", "online", "in-person"):
@@ -550,13 +566,16 @@ class _Extractor(NameFinder):
     ) -> None:
         """Days ("on the first day") and a visit during the event, as events of their own."""
         self.part_of: dict[int, URIRef] = {}
+        self.days: dict[int, URIRef] = {}
+        self.visit: URIRef | None = None
         current = event
         event_slug = str(event).rsplit("/", 1)[-1]
         for sentence in body:
             for number, concept in enumerate(("first-day", "second-day", "third-day"), start=1):
                 if self.cues([sentence], concept) is not None:
-                    day = URIRef(ID[f"event/{event_slug}-day-{number}"])
-                    if day not in self.out.new:
+                    day = self.days.get(number) or self.mint("event", f"{event_slug} day {number}")
+                    if number not in self.days:
+                        self.days[number] = day
                         self.sub_event(
                             day,
                             SG.EventDay,
@@ -573,8 +592,9 @@ class _Extractor(NameFinder):
             if sentence is not self.title_sentence and any(
                 v.phrase.concept == VOCAB["event-type/site-visit"] for v in visits
             ):
-                visit = URIRef(ID[f"event/{event_slug}-visit"])
-                if visit not in self.out.new:
+                visit = self.visit or self.mint("event", f"{event_slug} visit")
+                if self.visit is None:
+                    self.visit = visit
                     self.sub_event(
                         visit, SG.SiteVisit, event, f"Visit during {title}", sentence, None, None
                     )
