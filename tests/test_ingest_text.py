@@ -34,6 +34,7 @@ GOLD = Path(__file__).parent / "data" / "extraction"
 TEXTS = sorted(
     p for p in GOLD.glob("*") if p.suffix in {".md", ".html", ".txt"} and p.stem != "README"
 )
+HELD_OUT = sorted((GOLD / "held-out").glob("*.md"))
 HASKOVO = GOLD / "de-haskovo-workshop.md"
 ORG = "https://w3id.org/secongraph/id/organisation/"
 
@@ -125,7 +126,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_name(tmp_path: Path) -> Non
 # --- language and dates ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEXTS + HELD_OUT, ids=lambda p: p.name)
 def test_the_language_of_every_gold_text_is_detected(path: Path) -> None:
     assert detect_language(read_text(path).text) == _gold(path)["language"]
 
@@ -179,7 +180,7 @@ def test_the_year_comes_from_the_page_date(tools: dict[str, Any]) -> None:
 # --- what the texts state ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEXTS + HELD_OUT, ids=lambda p: p.name)
 def test_event_kinds_in_every_language(path: Path, tools: dict[str, Any]) -> None:
     assert _extract(path, tools).kinds()["event kinds"] == set(_gold(path)["event kinds"])
 
@@ -209,7 +210,7 @@ def _score(extraction: Extraction, gold: dict[str, Any]) -> dict[str, tuple[int,
 def test_precision_and_recall_on_the_gold_set(tools: dict[str, Any]) -> None:
     """The floor of what benchmarks/extraction.py reports: precision 0.95, recall 0.85."""
     totals = {kind: [0, 0, 0] for kind in ("organisations", "places", "dates")}
-    for path in [*TEXTS, *sorted((GOLD / "held-out").glob("*.md"))]:
+    for path in TEXTS + HELD_OUT:
         for kind, counts in _score(_extract(path, tools), _gold(path)).items():
             for index, value in enumerate(counts):
                 totals[kind][index] += value
