@@ -133,7 +133,7 @@ class _Extractor(NameFinder):
         self.lexicon = lexicon
         self.reconciler = reconciler
         self.language = language
-        self.languages = {language, "en"} if language == "en" else {language}
+        self.languages = {language}
         self.given_title = title
         self.page_date = issued
         self.record = record
@@ -303,6 +303,8 @@ class _Extractor(NameFinder):
             place_name = self.english_name(place) if place is not None else None
             if place_name:
                 english = f"{english} in {place_name}"
+            elif dated:
+                english = f"{english} of {dated[2][0].isoformat()}"
             self.fact(
                 event,
                 RDFS.label,
