@@ -650,6 +650,60 @@ def _print_review(summary: DraftSummary, *, limit: int) -> None:
     )
 
 
+@import_group.command("text")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--lang", type=click.Choice(["bg", "nl", "en", "de", "el", "hu", "lv", "pl", "pt", "ro", "es"]),
+    help="The text's language; detected when not given.",
+)  # fmt: skip
+@click.option("--title", help="The document's title; otherwise its first heading or page title.")
+@click.option(
+    "--publisher", metavar="IRI-OR-SLUG",
+    help="Who published the document: an IRI, or the slug of an organisation (municipality-of-haskovo).",
+)  # fmt: skip
+@click.option(
+    "--date", "issued", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    help="The page's date; otherwise the date the page states. Dates without a year take its year.",
+)  # fmt: skip
+@click.option("--slug", help="Names the draft and its graph; otherwise DATE-TITLE.")
+@data_option
+@drafts_option
+@click.option(
+    "--show", default=20, show_default=True, type=click.IntRange(min=0),
+    help="How many facts of the review table to print.",
+)  # fmt: skip
+def import_text(
+    file: Path, lang: str | None, title: str | None, publisher: str | None,
+    issued: Any, slug: str | None, data_dir: Path, drafts_dir: Path, show: int,
+) -> None:  # fmt: skip
+    """Draft the facts a press release or news page states, each with its evidence.
+
+    Reads plain text, Markdown or a saved HTML page (its main text; navigation and footers
+    dropped), in any of the partnership's eleven languages, and drafts the event (kind, title,
+    dates, place, status, attendance, days, topics), the organisations and places it names
+    (known ones matched against the graph in --data, new ones as candidates), groups named only
+    by their kind and figures such as "11 experts". Every fact carries the sentence that states
+    it, its character offsets in FILE and a confidence. A text with nothing to draft writes no
+    draft and exits 0.
+
+    \b
+    Example:
+        secongraph import text press-release.md --date 2023-11-09
+        secongraph import text news.html --lang de --publisher municipality-of-haskovo
+    """
+    from .ingest.text import draft_text
+
+    store = _load(data_dir)
+    summary = draft_text(
+        file, store=store, drafts=drafts_dir, lang=lang, title=title, publisher=publisher,
+        issued=issued.date() if issued is not None else None, slug=slug,
+    )  # fmt: skip
+    if summary.facts == 0:
+        click.echo(f"No facts found in {file}; no draft written.", err=True)
+        return
+    _print_review(summary, limit=show)
+
+
 def _clip(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
