@@ -52,8 +52,17 @@ from rdflib import Literal as RdfLiteral
 
 from ..errors import ParameterError
 from ..namespaces import ID, SCHEMA, SG, SKOS, VOCAB
+from ..store import Store
 from .dates import DateMention, find_dates, resolve
-from .draft import DraftSummary, Evidence, Fact, GraphKind, SourceRecord, write_draft
+from .draft import (
+    DraftSummary,
+    Evidence,
+    Fact,
+    GraphKind,
+    SourceRecord,
+    earlier_versions,
+    write_draft,
+)
 from .lexicon import Found, Lexicon
 from .names import CONNECTORS, Mention, NameFinder, entity_kinds
 from .read import SourceText, read_text
@@ -102,7 +111,7 @@ class Extraction:
 def extract(
     source: SourceText,
     *,
-    store: object,
+    store: Store,
     lexicon: Lexicon,
     reconciler: Reconciler,
     record: SourceRecord | None = None,
@@ -945,7 +954,7 @@ class _Extractor(NameFinder):
 def draft_text(
     path: Path,
     *,
-    store: object,
+    store: Store,
     drafts: Path,
     lang: str | None = None,
     title: str | None = None,
@@ -991,13 +1000,10 @@ def draft_text(
     ParameterError
         If ``lang`` is not a partnership language or ``slug`` is not a slug.
     """
-    from ..store import Store
-
     if lang is not None and lang not in LANGUAGES:
         raise ParameterError(f"lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
     if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
         raise ParameterError(f"slug {slug!r}: expected lower-case letters, digits and hyphens")
-    assert isinstance(store, Store)
     source = read_text(path)
     lexicon, reconciler, taken, kinds, english = _indexes(store, threshold)
     language = lang or detect_language(source.text) or "en"
@@ -1026,6 +1032,10 @@ def draft_text(
         return DraftSummary(
             folder, folder / f"{name}.review.csv", 0, 0, 0, (f"{path}: no facts found",)
         )
+    earlier = earlier_versions(store, name)
+    if earlier:  # what an accepted earlier draft of this page said is not known: it is replaced
+        store = store.without(earlier)
+        lexicon, reconciler, taken, kinds, english = _indexes(store, threshold)
     extraction = extract(
         source,
         store=store,
@@ -1050,22 +1060,22 @@ def draft_text(
     return summary
 
 
-_INDEXES: weakref.WeakKeyDictionary[object, tuple[int, float, _Indexes]] = (
+_INDEXES: weakref.WeakKeyDictionary[Store, tuple[int, float, _Indexes]] = (
     weakref.WeakKeyDictionary()
 )
 _Indexes = tuple[Lexicon, Reconciler, set[str], dict[URIRef, str], dict[URIRef, str]]
 
 
-def _indexes(store: object, threshold: float) -> _Indexes:
+def _indexes(store: Store, threshold: float) -> _Indexes:
     """The lexicon, reconciler, taken IRIs and entity kinds of ``store``, built once per store
     (and again when its size changes): importing many files against one graph stays fast."""
-    size = len(store)  # type: ignore[arg-type]
+    size = len(store)
     cached = _INDEXES.get(store)
     if cached is not None and cached[0] == size and cached[1] == threshold:
         return cached[2]
     built: _Indexes = (
-        Lexicon.from_store(store),  # type: ignore[arg-type]
-        Reconciler.from_store(store, threshold=threshold),  # type: ignore[arg-type]
+        Lexicon.from_store(store),
+        Reconciler.from_store(store, threshold=threshold),
         _taken(store),
         entity_kinds(store),
         _english(store),
@@ -1074,15 +1084,15 @@ def _indexes(store: object, threshold: float) -> _Indexes:
     return built
 
 
-def _english(store: object) -> dict[URIRef, str]:
-    rows = store.select(  # type: ignore[attr-defined]
+def _english(store: Store) -> dict[URIRef, str]:
+    rows = store.select(
         "SELECT ?e ?label WHERE { ?e a ?c ; rdfs:label ?label FILTER(langMatches(lang(?label), 'en')) }"
     ).rows
     return {row["e"]: str(row["label"]) for row in rows if isinstance(row["e"], URIRef)}
 
 
-def _taken(store: object) -> set[str]:
-    rows = store.select(  # type: ignore[attr-defined]
+def _taken(store: Store) -> set[str]:
+    rows = store.select(
         f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}")) }}'
     ).rows
     return {str(row["s"]) for row in rows}
