@@ -859,7 +859,10 @@ class _Extractor(NameFinder):
     def headcount(self, sentence: Sentence, target: URIRef, kinds: list[Found]) -> bool:
         words = sentence.words
         for index, word in enumerate(words[:-1]):
-            if not word.text.isdigit() or not 1 <= int(word.text) <= 100_000:
+            if (
+                not (word.text.isascii() and word.text.isdigit())
+                or not 1 <= int(word.text) <= 100_000
+            ):
                 continue
             if words[index - 1].folded in {"am", "on", "the"} if index else False:
                 continue
