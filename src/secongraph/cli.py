@@ -276,7 +276,7 @@ def _print_brokers(title: str, column: str, graph: Any, by: tuple[str, ...], top
     from .network import top_brokers
 
     rows = [
-        [b.group, str(b.rank), b.label, f"{b.betweenness:.3f}", str(b.degree)]
+        [b.group, str(b.rank), _clip(b.label, 60), f"{b.betweenness:.3f}", str(b.degree)]
         for b in top_brokers(graph, by=by, top=top)
     ]
     click.echo(f"\n{title}")
