@@ -370,3 +370,12 @@ def test_small_queries_stay_fast_with_a_deadline(data_dir: Path) -> None:
     for _ in range(20):
         store.select(text, timeout=30)
     assert (time.monotonic() - started) / 20 < 1.0  # a fork, not a reload: milliseconds here
+
+
+def test_a_query_the_parser_chokes_on_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    query = tmp_path / "choke.rq"
+    query.write_text("SELECT*WHERE{-.0", encoding="utf-8")  # rdflib's parser raised TypeError
+    result = invoke("query", "run", "--file", str(query), "--data", str(tmp_path / "data"))
+    assert result.exit_code == 3
+    assert one_error_line(result).startswith(f"Error: {query}: SPARQL syntax error")

@@ -233,7 +233,7 @@ def _send(
 
 
 def _late(base: str, timeout: float, what: str) -> str:
-    return f"{base}: no complete answer within {timeout:g} s{what}"
+    return f"{base}: no complete answer within {round(timeout, 1):g} s{what}"
 
 
 def _read_body(

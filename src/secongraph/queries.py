@@ -536,7 +536,9 @@ def _left(deadline: float | None, timeout: float | None, origin: str) -> float |
         return None
     left = deadline - time.monotonic()
     if left <= 0:
-        raise QueryError(f"{origin}: no answer within {timeout:g} s; the query was stopped")
+        raise QueryError(
+            f"{origin}: no answer within {round(timeout, 1):g} s; the query was stopped"
+        )
     return left
 
 

@@ -196,6 +196,8 @@ def _parse(text: str, origin: str) -> Query:
         raise QueryError(
             f"{origin}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
         ) from None
+    except Exception as error:  # rdflib's parse actions raise TypeError, ValueError, … (-.0)
+        raise QueryError(f"{origin}: SPARQL syntax error: {error}") from None
     try:
         return translateQuery(parsed, initNs=_NS_PREFIXES)
     except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
@@ -401,16 +403,17 @@ def _answer(pipe: int, function: Callable[[], Any]) -> None:
 
 def _receive(pipe: int, *, deadline: float, timeout: float, origin: str) -> bytes:
     chunks: list[bytes] = []
+    poller = select.poll()  # not select.select: it fails on descriptors above 1023
+    poller.register(pipe, select.POLLIN)
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise QueryError(
-                f"{origin}: no answer within {timeout:g} s; the query was stopped",
+                f"{origin}: no answer within {round(timeout, 1):g} s; the query was stopped",
                 hint="Make it cheaper (a LIMIT, fewer patterns without a shared variable) "
                 "or pass a longer --timeout.",
             )
-        ready, _, _ = select.select([pipe], [], [], remaining)
-        if not ready:
+        if not poller.poll(max(1, int(remaining * 1000))):
             continue
         chunk = os.read(pipe, 1 << 20)
         if not chunk:
