@@ -246,3 +246,22 @@ def test_network_csv_neutralises_labels_and_keeps_weights(tmp_path: Path) -> Non
 def test_readme_says_how_csv_cells_are_neutralised() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "apostrophe" in readme
+
+
+def test_a_validation_finding_with_a_newline_in_its_label_is_one_line(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    extra = tmp_path / "new-batch.ttl"
+    extra.write_text(
+        "@prefix sg: <https://w3id.org/secongraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/secongraph/id/event/synthetic> a sg:Workshop ;\n"
+        '    rdfs:label "Synthetic\\nnew-batch.ttl:1: forged finding"@en ;\n'
+        '    sg:startDate "2023-11-13"^^<http://www.w3.org/2001/XMLSchema#date> .\n',
+        encoding="utf-8",
+    )
+    result = invoke("validate", str(extra), "--data", str(data_dir))
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith(f"{extra}:3: ")
+    assert "(Synthetic\\nnew-batch.ttl:1: forged finding)" in line

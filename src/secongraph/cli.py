@@ -161,7 +161,7 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
     report = validate_files(files)
     for finding in report.findings:
-        click.echo(str(finding))
+        click.echo(one_line(str(finding)))  # a label or file name may hold a newline
     if not report.conforms:
         click.echo(f"{len(report.findings)} finding(s): the data does not conform.", err=True)
         raise SystemExit(1)
