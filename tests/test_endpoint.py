@@ -174,7 +174,7 @@ def test_an_endpoint_that_does_not_answer_times_out(
 ) -> None:
     misbehaving.answer = (None, 0)  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{misbehaving.server_address[1]}/query"
-    with pytest.raises(StoreError, match="no answer within 1 s"):
+    with pytest.raises(StoreError, match="no complete answer within 1 s"):
         Endpoint(url, timeout=1).select("SELECT ?s WHERE { ?s ?p ?o }")
 
 

@@ -16,9 +16,9 @@ import click
 import pyoxigraph as ox
 
 from . import __version__
-from .endpoint import DEFAULT_TIMEOUT, Endpoint
+from .endpoint import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Endpoint
 from .endpoint import push as push_graphs
-from .errors import SecongraphError
+from .errors import SecongraphError, one_line
 from .export import ExportFormat, describe_dataset
 from .export import export as export_graph
 from .files import write_atomically
@@ -33,9 +33,26 @@ from .store import ENGINES, Engine, Store, build_store, data_files
 from .tables import render_table
 from .validate import validate as validate_files
 
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as a shell reports it."""
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line and exit 130; every output is as it was or completely written."""
+
+    exit_code = INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("interrupted; no output was half-written")
+
 
 class SecongraphGroup(click.Group):
-    """A click group that turns every :class:`SecongraphError` into one line and its exit code."""
+    """A click group whose every error is one line on stderr, with its exit code.
+
+    A :class:`SecongraphError` exits with its own code (2 or 3), a usage error with 2, Ctrl-C with
+    130. Control characters of a message are escaped (:func:`errors.one_line`), so no value taken
+    from input breaks it over several lines.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -43,6 +60,33 @@ class SecongraphGroup(click.Group):
         except SecongraphError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+    def main(
+        self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+        standalone_mode: bool = True, **extra: Any,
+    ) -> Any:  # fmt: skip
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            code = _fail(Interrupted())
+        except click.ClickException as error:
+            code = _fail(error)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(error: click.ClickException) -> int:
+    if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        error.show()  # a group run without a command shows its help, as click does
+        return error.exit_code
+    message = error.format_message()
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        message += f' (see "{error.ctx.command_path} --help")'
+    click.echo(f"Error: {one_line(message)}", err=True)
+    return error.exit_code
 
 
 def data_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -120,7 +164,7 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
     report = validate_files(files)
     for finding in report.findings:
-        click.echo(str(finding))
+        click.echo(one_line(str(finding)))  # a label or file name may hold a newline
     if not report.conforms:
         click.echo(f"{len(report.findings)} finding(s): the data does not conform.", err=True)
         raise SystemExit(1)
@@ -356,11 +400,16 @@ def queries_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)  # fmt: skip
 
 
-def timeout_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``--timeout SECONDS``: how long to wait for a remote endpoint."""
+def limit_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--timeout SECONDS`` and ``--max-size MIB``: the limits of every request."""
+    function = click.option(
+        "--max-size", "max_mib", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 2**20,
+        show_default=True, metavar="MIB",
+        help="The largest answer accepted from an endpoint, in MiB.",
+    )(function)  # fmt: skip
     return click.option(
         "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
-        help="Seconds to wait for each answer of the endpoint.",
+        help="Seconds a query, or each request to an endpoint, may take in all; then it is stopped.",
     )(function)  # fmt: skip
 
 
@@ -440,13 +489,13 @@ def query_show(name: str, queries_dir: Path | None) -> None:
     is_flag=True,
     help="Let the embedded engines run FROM, FROM NAMED and SERVICE.",
 )
-@timeout_option
+@limit_options
 @queries_option
 @data_option
 @metrics_option(default=False)
 def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
               engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
-              queries_dir: Path | None, data_dir: Path, metrics: bool) -> None:  # fmt: skip
+              max_mib: int, queries_dir: Path | None, data_dir: Path, metrics: bool) -> None:  # fmt: skip
     """Run a question (or an ad-hoc query with --file) and print its rows.
 
     \b
@@ -461,11 +510,13 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
     values = parse_params(params)
     check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
     target = (
-        Endpoint(endpoint, timeout=timeout)
+        Endpoint(endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
         if endpoint
         else _load(data_dir, engine=engine, metrics=metrics)
     )
-    result = run_query(target, named, values, lang=lang.split(","), allow_remote=allow_remote)
+    result = run_query(
+        target, named, values, lang=lang.split(","), allow_remote=allow_remote, timeout=timeout
+    )
     click.echo(result.serialize(fmt), nl=False)
     click.echo(f"{len(result)} row(s).", err=True)
 
@@ -477,10 +528,10 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
     metavar="URL",
     help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.",
 )
-@timeout_option
+@limit_options
 @data_option
 @metrics_option(default=True)
-def push(endpoint: str, timeout: float, data_dir: Path, metrics: bool) -> None:
+def push(endpoint: str, timeout: float, max_mib: int, data_dir: Path, metrics: bool) -> None:
     """Load the built graph into a triple store: one named graph per source, each replaced whole.
 
     Each graph is sent with one HTTP PUT (SPARQL 1.1 Graph Store Protocol), which replaces it on
@@ -492,7 +543,8 @@ def push(endpoint: str, timeout: float, data_dir: Path, metrics: bool) -> None:
         secongraph push --endpoint http://127.0.0.1:7878/store
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
     """
-    pushed = push_graphs(_load(data_dir, metrics=metrics), endpoint, timeout=timeout)
+    store = _load(data_dir, metrics=metrics)
+    pushed = push_graphs(store, endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
     triples = sum(count for _, count in pushed)
     click.echo(f"Pushed {len(pushed)} named graphs ({triples:,} triples) to {endpoint}.", err=True)
 

@@ -4,37 +4,55 @@ The endpoint must query the union of its named graphs as the default graph, as t
 store does (``oxigraph serve --union-default-graph``; Fuseki ``tdb2:unionDefaultGraph true``;
 GraphDB and Virtuoso do so by default).
 
-Every request has a timeout. An unreachable or failing endpoint, and a result body that is cut
-short (some servers answer 200 with a truncated body on a timeout), raise a
-:class:`~secongraph.errors.StoreError` that names the URL and the HTTP status.
+SPARQLWrapper writes the query request; secongraph sends it (and each push) itself, so that every
+request has limits an endpoint cannot stretch:
+
+- a **deadline** for the whole request (connect, headers and body): a watchdog closes the
+  connection when it passes, however slowly the server trickles its answer;
+- a **size cap** on the answer (:data:`DEFAULT_MAX_BYTES`), checked while it is read, so a huge
+  answer stops at the cap instead of filling the memory;
+- **no redirects**: a ``3xx`` answer is refused with its ``Location``, since following it would send
+  the query to another host or port, and turn a POST into a GET.
+
+An unreachable or failing endpoint, a body that is cut short (some servers answer 200 with a
+truncated body on a timeout), an answer over the cap or past the deadline, and an answer that is
+not SPARQL JSON results raise a :class:`~secongraph.errors.StoreError` that names the URL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import logging
-import urllib.error
+import socket
+import ssl
+import threading
+import time
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib.term import Identifier
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, one_line
 from .namespaces import sparql_prologue
 from .results import QueryResult, from_json
 from .sandbox import bind_values, check_query, columns, strip_comments
 from .store import Store
 
-__all__ = ["DEFAULT_TIMEOUT", "Endpoint", "push"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "push"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for an endpoint's answer (SPARQLWrapper alone would wait forever)."""
+"""Seconds a whole request may take: connecting, sending, and reading the complete answer."""
+
+DEFAULT_MAX_BYTES = 100 * 2**20
+"""The largest answer read from an endpoint (100 MiB); a larger one is an error, not a result."""
+
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,9 @@ class Endpoint:
 
     url: str
     timeout: float = DEFAULT_TIMEOUT
+    """Seconds the whole request may take (a deadline, not a wait per read)."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    """The largest answer accepted, in bytes."""
 
     def __post_init__(self) -> None:
         if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
@@ -61,6 +82,7 @@ class Endpoint:
         bindings: Mapping[str, Identifier] | None = None,
         allow_remote: bool = True,
         origin: str = "query",
+        timeout: float | None = None,
     ) -> QueryResult:
         """Send a SELECT query with ``bindings`` written as checked N-Triples terms.
 
@@ -75,14 +97,17 @@ class Endpoint:
             Unused: the endpoint applies its own policy to ``FROM`` and ``SERVICE``.
         origin
             Names the query in messages.
+        timeout
+            Seconds this request may take; default :attr:`timeout`.
 
         Raises
         ------
         QueryError
             If the query is an update or not a SELECT (refused before anything is sent).
         StoreError
-            If the endpoint is unreachable, answers with an HTTP error, times out, or sends a
-            result that is cut short or not a SPARQL JSON result.
+            If the endpoint is unreachable, answers with an HTTP error or a redirect, does not
+            answer completely before the deadline, sends more than :attr:`max_bytes`, or sends
+            a result that is cut short or not a SPARQL JSON result.
         """
         from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
@@ -95,10 +120,20 @@ class Endpoint:
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setReturnFormat(JSON)
-        client.setTimeout(int(max(1, self.timeout)))
-        body = self._call(lambda: _read(client.query().response, self.url))
+        request = client._createRequest()  # the SPARQL protocol request, as SPARQLWrapper writes it
+        assert isinstance(request.data, bytes)  # a URL-encoded form
+        answer = _send(
+            request.get_method(), request.full_url, request.data, dict(request.header_items()),
+            timeout=self.timeout if timeout is None else timeout, max_bytes=self.max_bytes,
+        )  # fmt: skip
+        content_type = answer.content_type
+        if "json" not in content_type:
+            raise StoreError(
+                f"{self.url}: the answer is {content_type or 'of no stated type'}, "
+                "not SPARQL JSON results"
+            )
         try:
-            data = json.loads(body)
+            data = json.loads(answer.body)
         except ValueError as error:
             raise StoreError(
                 f"{self.url}: the result is cut short or not JSON ({error.__class__.__name__}: "
@@ -107,53 +142,164 @@ class Endpoint:
         result = from_json(data, origin=self.url)
         return result.in_order(columns(sparql, parsed))
 
-    def _call(self, request: Callable[[], bytes]) -> bytes:
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        try:
-            return request()
-        except urllib.error.HTTPError as error:
-            raise StoreError(f"{self.url}: HTTP {error.code} {error.reason}") from None
-        except SPARQLWrapperException as error:
-            status = _STATUS.get(type(error).__name__, "error")
-            detail = str(error).splitlines()[0] if str(error) else ""
-            raise StoreError(f"{self.url}: HTTP {status} ({detail})") from None
-        except TimeoutError:
-            raise StoreError(f"{self.url}: no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as error:
-            raise StoreError(f"{self.url}: unreachable ({error.reason})") from None
-        except (http.client.HTTPException, OSError) as error:
-            raise StoreError(f"{self.url}: the connection failed ({error})") from None
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    content_type: str
+    body: bytes
 
 
-_STATUS = {
-    "QueryBadFormed": "400 Bad Request",
-    "Unauthorized": "401 Unauthorized",
-    "EndPointNotFound": "404 Not Found",
-    "URITooLong": "414 URI Too Long",
-    "EndPointInternalError": "500 Internal Server Error",
-}
+def _send(
+    method: str,
+    url: str,
+    data: bytes | None,
+    headers: Mapping[str, str],
+    *,
+    timeout: float,
+    max_bytes: int,
+    what: str = "",
+) -> _Answer:
+    """Send one HTTP request and read its whole answer before ``timeout`` seconds pass.
 
+    A watchdog shuts the connection down at the deadline, which ends any read that waits on
+    it; reads also time out on their own after the time that is left. Redirects are refused,
+    and the body is read in chunks up to ``max_bytes``.
 
-def _read(response: http.client.HTTPResponse, url: str) -> bytes:
-    """The whole body; a body shorter than its ``Content-Length`` is an error."""
+    Raises
+    ------
+    StoreError
+        For every failure; ``what`` (such as `` for graph <…>``) is added to the message.
+    """
+    parts = urllib.parse.urlsplit(url)
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
     try:
-        body = response.read()
-    except http.client.IncompleteRead as error:
-        raise StoreError(
-            f"{url}: HTTP {response.status}, but the result is cut short "
-            f"({len(error.partial)} bytes, {error.expected} more expected)"
-        ) from None
+        connection = kind(parts.hostname or "", parts.port, timeout=timeout)
+    except ValueError as error:  # a port that is not a number
+        raise StoreError(f"{base}: not a valid URL ({error})") from None
+    expired = threading.Event()
+    opened: list[socket.socket] = []
+
+    def expire() -> None:
+        expired.set()
+        for sock in opened:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = time.monotonic() + timeout
+    watchdog = threading.Timer(timeout, expire)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        connection.connect()
+        if connection.sock is not None:  # kept here: the response may outlive connection.sock
+            opened.append(connection.sock)
+        if expired.is_set():
+            raise TimeoutError
+        connection.request(method, path, body=data, headers=dict(headers))
+        response = connection.getresponse()
+        if 300 <= response.status < 400:
+            location = response.getheader("Location") or "nowhere"
+            raise StoreError(
+                f"{base}: HTTP {response.status} redirects to {location}{what}; secongraph does "
+                "not follow redirects (the request would go elsewhere, or a POST become a GET)",
+                hint="Pass the URL it redirects to, if you trust it.",
+            )
+        body = _read_body(response, opened, base, max_bytes, deadline, what)
+        if response.status >= 400:
+            detail = body[:300].decode("utf-8", "replace").strip()
+            raise StoreError(
+                f"{base}: HTTP {response.status} {response.reason}{what}"
+                + (f" ({detail})" if detail else "")
+            )
+        return _Answer(response.status, response.getheader("Content-Type") or "", body)
+    except StoreError:
+        if expired.is_set():
+            raise StoreError(_late(base, timeout, what)) from None
+        raise
+    except TimeoutError:
+        raise StoreError(_late(base, timeout, what)) from None
+    except (http.client.HTTPException, OSError, ssl.SSLError) as error:
+        if expired.is_set():
+            raise StoreError(_late(base, timeout, what)) from None
+        if isinstance(error, ConnectionRefusedError | socket.gaierror):
+            raise StoreError(f"{base}: unreachable ({error})") from None
+        raise StoreError(f"{base}: the connection failed{what} ({error})") from None
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+def _late(base: str, timeout: float, what: str) -> str:
+    return f"{base}: no complete answer within {round(timeout, 1):g} s{what}"
+
+
+def _read_body(
+    response: http.client.HTTPResponse,
+    sockets: list[socket.socket],
+    base: str,
+    max_bytes: int,
+    deadline: float,
+    what: str,
+) -> bytes:
+    """The whole body, at most ``max_bytes``; a body shorter than its ``Content-Length`` is an
+    error."""
     expected = response.getheader("Content-Length")
-    if expected is not None and expected.isdigit() and int(expected) != len(body):
+    announced = expected is not None and expected.isascii() and expected.isdigit()
+    length = int(expected) if announced and expected is not None else None
+    too_big = StoreError(
+        f"{base}: the answer{what} is larger than {_size(max_bytes)}",
+        hint="Ask for fewer rows (LIMIT), or raise --max-size.",
+    )
+    if length is not None and length > max_bytes:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if response.isclosed():  # the whole body is read
+            break
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.settimeout(remaining)  # no single read waits past the deadline either
+        try:
+            chunk = response.read(_CHUNK)
+        except http.client.IncompleteRead as error:
+            size += len(error.partial)
+            raise StoreError(
+                f"{base}: HTTP {response.status}, but the result{what} is cut short "
+                f"({size} bytes, {error.expected} more expected)"
+            ) from None
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if length is not None and length != len(body):
         raise StoreError(
-            f"{url}: HTTP {response.status}, but the result is cut short "
-            f"({len(body)} of {expected} bytes)"
+            f"{base}: HTTP {response.status}, but the result{what} is cut short "
+            f"({len(body)} of {length} bytes)"
         )
     return body
 
 
-def push(store: Store, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[tuple[str, int]]:
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def push(
+    store: Store,
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[tuple[str, int]]:
     """Put every named graph of ``store`` into a Graph Store Protocol endpoint, each whole.
 
     Each graph is serialised completely first, then sent with one HTTP ``PUT``, which replaces
@@ -168,7 +314,9 @@ def push(store: Store, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[tu
     url
         The Graph Store Protocol endpoint, such as ``http://127.0.0.1:7878/store``.
     timeout
-        Seconds to wait for each answer.
+        Seconds each ``PUT`` may take, from connecting to the end of the server's answer.
+    max_bytes
+        The largest answer read from the server for one ``PUT``.
 
     Returns
     -------
@@ -178,8 +326,8 @@ def push(store: Store, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[tu
     Raises
     ------
     StoreError
-        If the URL is not http(s), or the server is unreachable or refuses a graph (the message
-        names the graph and the HTTP status).
+        If the URL is not http(s), or the server is unreachable, redirects, does not answer
+        in time, or refuses a graph (the message names the graph and the HTTP status).
     """
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise StoreError(f"{url}: a Graph Store endpoint must be an http:// or https:// URL")
@@ -191,20 +339,10 @@ def push(store: Store, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[tu
     pushed = []
     for graph, count, data in payloads:
         target = f"{url}{'&' if '?' in url else '?'}graph={urllib.parse.quote(graph, safe='')}"
-        request = urllib.request.Request(
-            target, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            raise StoreError(
-                f"{url}: HTTP {error.code} {error.reason} for graph <{graph}>"
-            ) from None
-        except TimeoutError:
-            raise StoreError(f"{url}: no answer within {timeout:g} s for graph <{graph}>") from None
-        except urllib.error.URLError as error:
-            raise StoreError(f"{url}: unreachable ({error.reason})") from None
-        logger.info("pushed <%s> (%d triples) to %s", graph, count, url)
+        _send(
+            "PUT", target, data, {"Content-Type": "application/n-triples"},
+            timeout=timeout, max_bytes=max_bytes, what=f" for graph <{graph}>",
+        )  # fmt: skip
+        logger.info("pushed <%s> (%d triples) to %s", graph, count, one_line(url))
         pushed.append((graph, count))
     return pushed

@@ -5,6 +5,39 @@ The CLI turns each into a one-line message and an exit code (see ``cli.py``).
 
 from __future__ import annotations
 
+import unicodedata
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` on one line: control, line-separating and bidi characters escaped.
+
+    Every message secongraph prints goes through this, so a value taken from input (a parameter,
+    a file name, an endpoint's answer) can neither break a message over several lines nor
+    rewrite the terminal.
+
+    Examples
+    --------
+    >>> one_line('"a\\nb" is not an IRI')
+    '"a\\\\nb" is not an IRI'
+    >>> one_line("tag en\\u2028x\\x1b[31m")
+    'tag en\\\\u2028x\\\\x1b[31m'
+    """
+    return "".join(_escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
+
 
 class SecongraphError(Exception):
     """Base class for every error secongraph raises on purpose."""
@@ -23,7 +56,17 @@ class SecongraphError(Exception):
             parts.append(f"Hint: {self.hint}")
         if self.link:
             parts.append(f"See: {self.link}")
-        return " ".join(parts)
+        return one_line(" ".join(parts))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with hint and link (an error travels back from a query's worker process)."""
+        return (_rebuild, (type(self), self.message, self.hint, self.link))
+
+
+def _rebuild(
+    kind: type[SecongraphError], message: str, hint: str | None, link: str | None
+) -> SecongraphError:
+    return kind(message, hint=hint, link=link)
 
 
 class SourceError(SecongraphError):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -77,11 +78,14 @@ def _is_date(text: str) -> bool:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is not None
 
 
 def _is_datetime(text: str) -> bool:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text):
+    if not re.fullmatch(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+        text,
+    ):
         return False
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -94,13 +98,17 @@ XSD_TYPES: dict[str, tuple[str, Callable[[str], object]]] = {
     "string": ("any text", lambda t: True),
     "date": ("a date such as 2023-11-13", _is_date),
     "dateTime": ("a date and time such as 2023-11-13T09:30:00", _is_datetime),
-    "gYear": ("a year such as 2023", re.compile(r"-?\d{4,}").fullmatch),
-    "integer": ("a whole number", re.compile(r"[+-]?\d+").fullmatch),
-    "nonNegativeInteger": ("a whole number, 0 or more", re.compile(r"\+?\d+").fullmatch),
-    "decimal": ("a decimal number", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)").fullmatch),
+    "gYear": ("a year such as 2023", re.compile(r"-?[0-9]{4,}").fullmatch),
+    "integer": ("a whole number", re.compile(r"[+-]?[0-9]+").fullmatch),
+    "nonNegativeInteger": ("a whole number, 0 or more", re.compile(r"\+?[0-9]+").fullmatch),
+    "decimal": ("a decimal number", re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)").fullmatch),
     "boolean": ("true or false", re.compile(r"true|false|1|0").fullmatch),
 }
-"""The ``xsd_<type>`` suffixes a parameter may have: type → (what a value looks like, check)."""
+"""The ``xsd_<type>`` suffixes a parameter may have: type → (what a value looks like, check).
+
+Only the XSD lexical forms are accepted, so digits are ASCII: ``١٢٣`` or ``１２`` is refused (the
+engines would read it differently).
+"""
 
 
 @dataclass(frozen=True)
@@ -279,8 +287,9 @@ class Target(Protocol):
         bindings: Mapping[str, Identifier] | None = None,
         allow_remote: bool = False,
         origin: str = "query",
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Run ``sparql`` with ``bindings`` and return its rows."""
+        """Run ``sparql`` with ``bindings`` and return its rows within ``timeout`` seconds."""
 
 
 def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
@@ -458,6 +467,7 @@ def run_query(
     lang: Sequence[str] = ("en",),
     allow_remote: bool = False,
     folder: Path | None = None,
+    timeout: float | None = None,
 ) -> QueryResult:
     """Run a library query (by name or as a :class:`NamedQuery`) with parameters on ``target``.
 
@@ -479,6 +489,10 @@ def run_query(
         Let an embedded engine run ``FROM``, ``FROM NAMED`` and ``SERVICE``.
     folder
         The query folder, for a query given by name (default: the shipped library).
+    timeout
+        Seconds the query and its label lookup may take together; then it is stopped and
+        :class:`QueryError` (embedded) or :class:`StoreError` (endpoint) raised. ``None``: an
+        embedded query runs to its end, an endpoint keeps its own timeout.
 
     Returns
     -------
@@ -490,9 +504,9 @@ def run_query(
     ParameterError
         For an unknown query or parameter, a missing parameter, or a bad value.
     QueryError
-        If the query is refused or fails.
+        If the query is refused, fails, or passes its deadline.
     StoreError
-        If a remote endpoint fails.
+        If a remote endpoint fails or passes its deadline.
 
     Examples
     --------
@@ -505,10 +519,27 @@ def run_query(
     named = get_query(query, folder) if isinstance(query, str) else query
     languages = _languages(lang)
     bindings = named.bind(params or {})
+    deadline = None if timeout is None else time.monotonic() + timeout
     result = target.select(
-        named.sparql, bindings=bindings, allow_remote=allow_remote, origin=named.name
+        named.sparql,
+        bindings=bindings,
+        allow_remote=allow_remote,
+        origin=named.name,
+        timeout=_left(deadline, timeout, named.name),
     )
-    return relabel(target, result, languages)
+    return relabel(target, result, languages, timeout=_left(deadline, timeout, named.name))
+
+
+def _left(deadline: float | None, timeout: float | None, origin: str) -> float | None:
+    """The seconds left before ``deadline`` (None: no deadline)."""
+    if deadline is None or timeout is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise QueryError(
+            f"{origin}: no answer within {round(timeout, 1):g} s; the query was stopped"
+        )
+    return left
 
 
 def _languages(lang: Sequence[str]) -> list[str]:
@@ -527,13 +558,19 @@ _LABELS = """SELECT ?s ?label ?kind WHERE {
 }"""
 
 
-def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> QueryResult:
+def relabel(
+    target: Target,
+    result: QueryResult,
+    languages: Sequence[str],
+    *,
+    timeout: float | None = None,
+) -> QueryResult:
     """Fill each ``?x_label`` column from the labels of ``?x`` in the preferred ``languages``.
 
     Raises
     ------
     QueryError, StoreError
-        If the label query fails on ``target``.
+        If the label query fails on ``target`` or takes more than ``timeout`` seconds.
     """
     pairs = [
         (v.removesuffix("_label"), v)
@@ -545,7 +582,7 @@ def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> Qu
     )
     if not subjects:
         return result
-    labels = _labels(target, subjects)
+    labels = _labels(target, subjects, timeout=timeout)
     rows = []
     for row in result.rows:
         new = dict(row)
@@ -559,7 +596,7 @@ def relabel(target: Target, result: QueryResult, languages: Sequence[str]) -> Qu
 
 
 def _labels(
-    target: Target, subjects: Iterable[Identifier]
+    target: Target, subjects: Iterable[Identifier], *, timeout: float | None
 ) -> dict[Identifier, list[tuple[int, Literal]]]:
     written = []
     for subject in subjects:
@@ -569,7 +606,7 @@ def _labels(
             logger.debug("no label lookup for %r: not a valid IRI", subject)
     values = " ".join(written)
     text = _LABELS.replace("WHERE {", f"WHERE {{ VALUES ?s {{ {values} }}", 1)
-    answer = target.select(text, origin="labels")
+    answer = target.select(text, origin="labels", timeout=timeout)
     labels: dict[Identifier, list[tuple[int, Literal]]] = {}
     for row in answer.rows:
         term, label, kind = row["s"], row["label"], row["kind"]

@@ -7,6 +7,10 @@ forms are kept as the engine returned them.
 
 Formats: ``json`` (SPARQL 1.1 Query Results JSON), ``csv`` and ``tsv`` (SPARQL 1.1 Query
 Results CSV and TSV), ``table`` (aligned text) and ``md`` (a Markdown table).
+
+CSV and TSV are opened in spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or
+``@`` as a formula. A value that starts so gets an apostrophe in front (:func:`cells.neutralise`),
+except a number of a numeric XSD datatype (``-3`` stays ``-3``). JSON keeps every value exactly.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
+from .cells import neutralise
 from .errors import StoreError
 from .namespaces import PREFIXES
 from .tables import render_table
@@ -245,16 +251,60 @@ def _csv_value(term: Identifier | None) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return _cell(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC_TYPES = frozenset(
+    f"{_XSD}{name}"
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
+
+
+def _cell(term: Identifier) -> str:
+    """The text of ``term`` for a spreadsheet cell: a would-be formula neutralised, numbers kept."""
+    text = str(term)
+    if (
+        isinstance(term, Literal)
+        and str(term.datatype) in _NUMERIC_TYPES
+        and _NUMBER.fullmatch(text)
+    ):
+        return text
+    return neutralise(text)
 
 
 def _tsv(result: QueryResult) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
-        lines.append(
-            "\t".join("" if (term := row[v]) is None else ntriples(term) for v in result.variables)
-        )
+        lines.append("\t".join(_tsv_value(row[v]) for v in result.variables))
     return "\n".join(lines) + "\n"
+
+
+def _tsv_value(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    written = ntriples(term)
+    if isinstance(term, Literal) and _cell(term) != str(term):
+        return f"\"'{written[1:]}"  # the apostrophe goes inside the quotes, before the value
+    return written
 
 
 def _json(result: QueryResult) -> str:

@@ -11,18 +11,29 @@ Three guards, each enough on its own for the case it covers:
    in N-Triples syntax and parsed back to check that the round trip gives exactly the value.
 3. :func:`no_io` is a Python audit hook, active only while a query is evaluated in Python
    (rdflib), that refuses any socket, subprocess or file open other than reading Python code.
+
+And one limit: :func:`with_deadline` runs a query in a worker process that is killed when its
+time is up, since neither engine can be stopped from another thread (pyoxigraph evaluates in
+Rust without the GIL; rdflib would need to check a flag it does not know of).
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import logging
+import os
+import pickle
 import re
+import select
+import signal
 import sys
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException
@@ -46,7 +57,11 @@ __all__ = [
     "no_io",
     "sparql_term",
     "strip_comments",
+    "with_deadline",
 ]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _TOKENS = re.compile(
     r"""(?P<comment>\#[^\n\r]*)
@@ -181,6 +196,8 @@ def _parse(text: str, origin: str) -> Query:
         raise QueryError(
             f"{origin}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
         ) from None
+    except Exception as error:  # rdflib's parse actions raise TypeError, ValueError, … (-.0)
+        raise QueryError(f"{origin}: SPARQL syntax error: {error}") from None
     try:
         return translateQuery(parsed, initNs=_NS_PREFIXES)
     except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
@@ -321,3 +338,94 @@ def no_io() -> Iterator[None]:
         yield
     finally:
         _ACTIVE.reset(token)
+
+
+CAN_STOP = hasattr(os, "fork")
+"""Whether :func:`with_deadline` can stop a query here (it needs ``fork``: Linux, macOS, BSD)."""
+
+
+def with_deadline(function: Callable[[], T], *, timeout: float, origin: str = "query") -> T:
+    """Return ``function()``, computed in a worker process that is killed after ``timeout`` s.
+
+    The worker is a ``fork`` of this process, so it holds the store as it is, without copying
+    or rebuilding it (the pages are shared until written). It sends its result (or its error)
+    back pickled through a pipe and exits; at the deadline, or on Ctrl-C, it is killed. Forking
+    costs a few milliseconds, not a reload of the graph. Where ``fork`` is missing (Windows),
+    ``function`` runs here, without a deadline, and a warning is logged.
+
+    Raises
+    ------
+    QueryError
+        If the deadline passes (the worker is stopped), or the worker dies without an answer.
+    SecongraphError
+        Whatever ``function`` raised, as it raised it.
+    """
+    if not CAN_STOP:
+        logger.warning(
+            "%s: no deadline on this platform (no fork); the query runs to its end", origin
+        )
+        return function()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: compute, answer, exit without running any cleanup of the parent
+        os.close(read_end)
+        try:
+            _answer(write_end, function)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        payload = _receive(
+            read_end, deadline=time.monotonic() + timeout, timeout=timeout, origin=origin
+        )
+    finally:
+        os.close(read_end)
+        _stop(pid)
+    if not payload:
+        raise QueryError(f"{origin}: the query's worker ended without an answer")
+    ok, value = pickle.loads(payload)
+    if ok:
+        return value  # type: ignore[no-any-return,unused-ignore]
+    raise value
+
+
+def _answer(pipe: int, function: Callable[[], Any]) -> None:
+    try:
+        payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as error:  # sent back and raised there, whatever it is
+        try:
+            payload = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            payload = pickle.dumps((False, QueryError(f"{type(error).__name__}: {error}")))
+    with contextlib.suppress(OSError), os.fdopen(pipe, "wb") as out:
+        out.write(payload)
+
+
+def _receive(pipe: int, *, deadline: float, timeout: float, origin: str) -> bytes:
+    chunks: list[bytes] = []
+    poller = select.poll()  # not select.select: it fails on descriptors above 1023
+    poller.register(pipe, select.POLLIN)
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise QueryError(
+                f"{origin}: no answer within {round(timeout, 1):g} s; the query was stopped",
+                hint="Make it cheaper (a LIMIT, fewer patterns without a shared variable) "
+                "or pass a longer --timeout.",
+            )
+        if not poller.poll(max(1, int(remaining * 1000))):
+            continue
+        chunk = os.read(pipe, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Reap the worker, killing it first if it still runs."""
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)

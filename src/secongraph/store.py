@@ -26,12 +26,20 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
-from .errors import ParameterError, QueryError, SourceError
+from .errors import ParameterError, QueryError, SecongraphError, SourceError
 from .files import atomic_output
 from .namespaces import GRAPH, PREFIXES
 from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
-from .sandbox import SandboxViolation, bind_values, check_query, columns, no_io, sparql_term
+from .sandbox import (
+    SandboxViolation,
+    bind_values,
+    check_query,
+    columns,
+    no_io,
+    sparql_term,
+    with_deadline,
+)
 from .sources import FORMATS, read_quads, to_rdflib
 
 logger = logging.getLogger(__name__)
@@ -158,6 +166,7 @@ class Store:
         bindings: Mapping[str, Identifier] | None = None,
         allow_remote: bool = False,
         origin: str = "query",
+        timeout: float | None = None,
     ) -> QueryResult:
         """Run a SELECT query on the union of the named graphs, with ``bindings`` as RDF terms.
 
@@ -172,12 +181,16 @@ class Store:
             Allow ``FROM``, ``FROM NAMED`` and ``SERVICE``; refused by default.
         origin
             Names the query in messages.
+        timeout
+            Seconds the query may take; it is then stopped. ``None`` (the default) runs it here,
+            to its end; a number runs it in a worker process that is killed at the deadline
+            (see :func:`sandbox.with_deadline`: a few milliseconds more per query).
 
         Raises
         ------
         QueryError
-            If the query is refused (see :func:`sandbox.check_query`), or fails in the engine, or
-            tries to reach a socket or a file while rdflib evaluates it.
+            If the query is refused (see :func:`sandbox.check_query`), fails in the engine, tries
+            to reach a socket or a file while rdflib evaluates it, or passes its deadline.
         ParameterError
             If a binding cannot be written as an RDF term.
 
@@ -185,18 +198,36 @@ class Store:
         --------
         >>> Store().select("SELECT (1 AS ?one) WHERE {}").rows
         [{'one': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
+        >>> len(Store().select("SELECT ?x WHERE { VALUES ?x { 1 2 } }", timeout=5))
+        2
         """
         parsed = check_query(sparql, allow_remote=allow_remote, origin=origin)
-        if self.rdflib is None:
-            result = self._select_oxigraph(sparql, bindings or {}, origin)
-            return result.in_order(columns(sparql, parsed))
         for term in (bindings or {}).values():
-            sparql_term(term)  # the same terms are refused as on Oxigraph and endpoints
+            sparql_term(term)  # the same terms are refused on every engine and on endpoints
+
+        def answer() -> QueryResult:
+            return self._select(sparql, parsed, bindings or {}, allow_remote, origin)
+
+        if timeout is None:
+            return answer()
+        return with_deadline(answer, timeout=timeout, origin=origin)
+
+    def _select(
+        self,
+        sparql: str,
+        parsed: Query,
+        bindings: Mapping[str, Identifier],
+        allow_remote: bool,
+        origin: str,
+    ) -> QueryResult:
+        if self.rdflib is None:
+            result = self._select_oxigraph(sparql, bindings, origin)
+            return result.in_order(columns(sparql, parsed))
         with _RDFLIB_LOCK:
             before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
             rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
             try:
-                result = self._select_rdflib(parsed, bindings or {}, allow_remote, origin)
+                result = self._select_rdflib(parsed, bindings, allow_remote, origin)
             finally:
                 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = before
         return result.in_order(columns(sparql, parsed))
@@ -209,10 +240,11 @@ class Store:
             solutions = self.oxigraph.query(
                 text, prefixes=_NS_PREFIXES, use_default_graph_as_union=True
             )
-        except (SyntaxError, OSError, ValueError) as error:
+            assert isinstance(solutions, ox.QuerySolutions)
+            return from_oxigraph(solutions)  # solutions are computed while they are read
+        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+            # RuntimeError: an unknown custom function, a SERVICE answer of the wrong type, …
             raise QueryError(f"{origin}: {error}") from None
-        assert isinstance(solutions, ox.QuerySolutions)
-        return from_oxigraph(solutions)
 
     def _select_rdflib(
         self, parsed: Query, bindings: Mapping[str, Identifier], allow_remote: bool, origin: str
@@ -237,6 +269,11 @@ class Store:
                     rows = list(answer)
         except SandboxViolation as error:
             raise QueryError(f"{origin}: refused: {error}") from None
+        except (SecongraphError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # rdflib's evaluation raises whatever its parts raise
+            # (a SERVICE answer that is not JSON, a value it cannot convert, …)
+            raise QueryError(f"{origin}: {type(error).__name__}: {error}") from None
         variables = [str(v) for v in answer.vars or []]
         return QueryResult(
             variables,

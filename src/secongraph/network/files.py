@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..cells import neutralise
 from ..errors import ExportError
 from ..files import atomic_output
 
@@ -107,13 +108,18 @@ def _write_csv(graph: nx.Graph, path: Path) -> None:
         writer.writerow(headers)
         for a, b, data in graph.edges(data=True):
             row = [a, b, graph.nodes[a].get("label", a), graph.nodes[b].get("label", b)]
-            row += [_cell(data.get(key)) for key in ["weight", *keys]]
-            writer.writerow(row)
+            row += [data.get(key) for key in ["weight", *keys]]
+            writer.writerow([_cell(value) for value in row])
 
 
 def _cell(value: Any) -> Any:
+    """A CSV cell: lists joined, numbers as they are, text neutralised for spreadsheets."""
     if isinstance(value, (list, tuple, set)):
-        return " | ".join(map(str, value))
+        value = " | ".join(map(str, value))
     if isinstance(value, dict):  # added: method -> documents
-        return " | ".join(f"{key}: {' '.join(map(str, v))}" for key, v in sorted(value.items()))
-    return "" if value is None else value
+        value = " | ".join(f"{key}: {' '.join(map(str, v))}" for key, v in sorted(value.items()))
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return value
+    return neutralise(str(value))
