@@ -247,7 +247,7 @@ def test_ill_formed_xml_is_located(tmp_path: Path) -> None:
     path = tmp_path / "bad.rdf"
     path.write_text((DATA / "organisations.rdf").read_text().replace("</rdf:RDF>", "</rdf:XXX>"))
     assert message_of(path).message == (
-        f"{path}:18:3: ill-formed document: expected `</rdf:RDF>`, but `</rdf:XXX>` was found"
+        f"{path}:18:3: ill-formed XML: mismatched tag"
     )
 
 
