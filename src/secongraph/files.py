@@ -147,7 +147,7 @@ def _remove_if_stale(entry: os.DirEntry[str]) -> None:
 
 
 def _output_error(path: Path, error: OSError) -> OutputError:
-    reason = error.strerror or str(error)
+    reason = re.sub(r" \(os error \d+\)$", "", error.strerror or str(error))  # pyoxigraph's
     return OutputError(
         f"{printable(path)}: cannot write ({reason}); the previous file, if any, is unchanged",
         hint="Write to a folder that is writable and has free space.",
