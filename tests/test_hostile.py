@@ -152,7 +152,9 @@ def test_a_50_mb_literal_is_refused_in_one_line(tmp_path: Path, extension: str) 
 
 
 @pytest.mark.parametrize(
-    "name", ["a b.ttl", "a\nb.ttl", "a<b.ttl", "a\udcffb.ttl"], ids=["space", "newline", "lt", "utf8"]
+    "name",
+    ["a b.ttl", "a\nb.ttl", "a<b.ttl", "a\udcffb.ttl"],
+    ids=["space", "newline", "lt", "utf8"],
 )
 def test_a_file_name_that_cannot_name_a_graph_is_refused(tmp_path: Path, name: str) -> None:
     """Defect 4: a graph name is made from the file name; these made invalid IRIs (tracebacks)."""
@@ -242,7 +244,9 @@ def test_a_file_size_limit_is_one_line(tmp_path: Path, data_dir: Path) -> None:
     out = previous_out(tmp_path / "out")
     result = _build_in_subprocess(data_dir, out, preexec=limit)
     assert result.returncode == 3, result.stderr
-    assert_one_line_error(result.stderr, f"Error: {out / 'secon.ttl'}: cannot write (File too large)")
+    assert_one_line_error(
+        result.stderr, f"Error: {out / 'secon.ttl'}: cannot write (File too large)"
+    )
     assert snapshot(out) == PREVIOUS
 
 

@@ -246,9 +246,7 @@ def test_rdf_xml_error_is_located(tmp_path: Path) -> None:
 def test_ill_formed_xml_is_located(tmp_path: Path) -> None:
     path = tmp_path / "bad.rdf"
     path.write_text((DATA / "organisations.rdf").read_text().replace("</rdf:RDF>", "</rdf:XXX>"))
-    assert message_of(path).message == (
-        f"{path}:18:3: ill-formed XML: mismatched tag"
-    )
+    assert message_of(path).message == f"{path}:18:3: ill-formed XML: mismatched tag"
 
 
 @pytest.mark.parametrize(
