@@ -125,3 +125,14 @@ def test_every_export_is_the_same_bytes_from_fresh_stores(
             for n in ("first", "second")
         )
         assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_the_metrics_date_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from secongraph.network.rdf import build_day
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_day() == date(2023, 11, 14)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_day() == date.today()

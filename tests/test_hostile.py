@@ -287,3 +287,14 @@ def test_a_read_only_or_full_file_system_is_one_line(
     after = result.stdout.split("--- after\n", 1)[1].splitlines()
     expected_files = ["secon.ttl"] if kind == "read-only" else ["filler", "secon.ttl"]
     assert after == [*expected_files, "previous build"]
+
+
+def test_the_store_checks_names_for_library_users_too(tmp_path: Path) -> None:
+    from secongraph.errors import SourceError
+    from secongraph.store import Store
+
+    for name in ("a b.ttl", "ontology.ttl", "vocab-x.ttl"):
+        path = tmp_path / name
+        path.write_text(ONE_TRIPLE, encoding="utf-8")
+        with pytest.raises(SourceError, match="graph name"):
+            Store().load(path)

@@ -148,6 +148,11 @@ def _check_data_file(path: Path, root: Path) -> None:
             "(only files inside the data folder are data; it was not read)",
             hint="Copy the file into the data folder instead of linking to it.",
         )
+    _check_graph_name(path)
+
+
+def _check_graph_name(path: Path) -> None:
+    """Refuse a data file whose name makes no graph name, or a reserved one."""
     if not _GRAPH_NAME.fullmatch(path.stem):
         raise SourceError(
             f"{printable(path)}: the file name makes the graph name, so it may hold only "
@@ -200,8 +205,11 @@ class Store:
         ------
         SourceError
             If the file is unreadable, malformed or unsafe (see :func:`sources.read_quads`), or
-            (unless ``ontology``) fills a reserved graph (see :func:`reserved_graph`).
+            (unless ``ontology``) its name makes no graph name or a reserved one, or it fills a
+            reserved graph (see :func:`reserved_graph` and :func:`data_files`).
         """
+        if not ontology:
+            _check_graph_name(path)
         graph = graph_name(path, ontology=ontology)
         quads = read_quads(
             path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
