@@ -48,6 +48,7 @@ def assert_one_line_error(stderr: str, *fragments: str) -> str:
     assert "Traceback" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, stderr
+    assert stderr.splitlines()[-1] == errors[0], stderr  # nothing after it: one line
     for fragment in fragments:
         assert fragment in errors[0]
     return errors[0]

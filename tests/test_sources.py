@@ -452,3 +452,9 @@ def test_reading_opens_only_the_file_and_the_project_context(tmp_path: Path) -> 
         remote.resolve(),
     }
     assert (DATA / "organisations.jsonld").resolve() in opened
+
+
+def test_a_parse_error_quoting_a_newline_stays_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "newline.ttl"
+    path.write_text('<https://e.org/a\nb> <https://e.org/p> "x" .\n')
+    assert message_of(path).message == f"{path}:1:1: Invalid IRI code point '\\n'"

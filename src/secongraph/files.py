@@ -60,7 +60,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
             folder = Path(tempfile.gettempdir())
         else:
             folder = target.parent
-            folder.mkdir(parents=True, exist_ok=True)
+            if target == path:  # a link's target folder is never created
+                folder.mkdir(parents=True, exist_ok=True)
             _remove_stale_temporaries(target)
         handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:

@@ -47,7 +47,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import SourceError
+from .errors import SourceError, printable
 from .namespaces import bind_prefixes
 from .paths import package_folder
 
@@ -397,7 +397,8 @@ def _parse(
             hint="Split the value, or keep such content in a file of its own and link to it.",
         ) from error
     except SyntaxError as error:
-        message = _OXIGRAPH_POSITION.sub("", error.msg or str(error), count=1)
+        # The message may quote a character of the file (a newline in an IRI): kept on one line.
+        message = printable(_OXIGRAPH_POSITION.sub("", error.msg or str(error), count=1))
         if error.lineno and error.offset and data is original:
             position: tuple[int, int] | None = (error.lineno, error.offset)
         else:
