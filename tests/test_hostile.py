@@ -294,7 +294,7 @@ def test_the_store_checks_names_for_library_users_too(tmp_path: Path) -> None:
     from secongraph.errors import SourceError
     from secongraph.store import Store
 
-    for name in ("a b.ttl", "ontology.ttl", "vocab-x.ttl"):
+    for name in ("a b.ttl", "..ttl", "_.ttl", "a\ufdd0.ttl", "ontology.ttl", "vocab-x.ttl"):
         path = tmp_path / name
         path.write_text(ONE_TRIPLE, encoding="utf-8")
         with pytest.raises(SourceError, match="graph name"):

@@ -45,7 +45,7 @@ VOCABULARY_GRAPHS = str(GRAPH["vocab-"])
 """The start of the names of the vocabularies' graphs (``…/graph/vocab-topics``)."""
 METRICS_GRAPH = str(GRAPH["network-metrics"])
 """The graph of the computed network metrics (``network.add_collaboration_metrics``)."""
-_GRAPH_NAME = re.compile(r"[\w.~-]+")
+_GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
 Engine = Literal["oxigraph", "rdflib"]
@@ -153,7 +153,7 @@ def _check_data_file(path: Path, root: Path) -> None:
 
 def _check_graph_name(path: Path) -> None:
     """Refuse a data file whose name makes no graph name, or a reserved one."""
-    if not _GRAPH_NAME.fullmatch(path.stem):
+    if not _GRAPH_NAME.fullmatch(path.stem) or not _is_iri(graph_name(path)):
         raise SourceError(
             f"{printable(path)}: the file name makes the graph name, so it may hold only "
             "letters, digits and - _ . ~",
@@ -165,6 +165,14 @@ def _check_graph_name(path: Path) -> None:
             f"{printable(path)}: the graph name <{graph_name(path)}> is reserved for {reserved}",
             hint="Rename the file.",
         )
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Store:
