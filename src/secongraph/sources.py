@@ -479,9 +479,12 @@ def _check_xml(path: Path, data: bytes) -> None:
     handlers stop at the first DOCTYPE, before any entity is declared, let alone expanded.
     Ill-formed XML is refused too: a parser more lenient than expat (pyoxigraph honours a
     lower-case ``<!doctype`` and a DOCTYPE inside the root element) must never see a part of the
-    document that expat did not check.
+    document that expat did not check. Only UTF-8 without NUL characters is read, as UTF-8, so
+    an ``encoding="UTF-16"`` declaration or UTF-16 bytes cannot show expat other characters than
+    pyoxigraph sees (expat detects UTF-16 by itself; pyoxigraph reads such a file otherwise).
     """
-    parser = expat.ParserCreate()
+    _check_xml_is_utf_8(path, data)
+    parser = expat.ParserCreate("UTF-8")  # the bytes pyoxigraph reads, whatever the document says
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
 
@@ -540,6 +543,20 @@ def _refuse_graphs(
                 _at(path, position, f"the graph <{name.value}> is reserved for {reserved}"),
                 hint="Put the triples in a graph of their own, or in the file's default graph.",
             )
+
+
+def _check_xml_is_utf_8(path: Path, data: bytes) -> None:
+    index = data.find(b"\0")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        index = error.start if index < 0 else min(index, error.start)
+    if index >= 0:
+        before = data[:index].decode("utf-8", errors="replace")
+        raise SourceError(
+            _at(path, _position(before, len(before)), "RDF/XML must be UTF-8 (without NUL)"),
+            hint="Save the file as UTF-8.",
+        )
 
 
 def _label_blank_nodes(quads: list[ox.Quad], key: str, data: bytes) -> list[ox.Quad]:
