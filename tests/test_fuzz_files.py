@@ -71,7 +71,7 @@ HOSTILE_SNIPPETS = [
 
 # --- terms -----------------------------------------------------------------------------------
 
-iri_chars = st.sampled_from([*"abcxyz019-._~/#?%&=:", " ", "<", '"', "{", "ä", "\u0416"])
+iri_chars = st.sampled_from([*"abcxyz019-._~/#?%&=:", " ", "\n", "<", '"', "{", "ä", "\u0416"])
 iris = st.builds(
     lambda scheme, path: f"{scheme}{path}",
     st.sampled_from(["https://example.org/", "http://e.org/", "urn:x:", "", "file:///etc/"]),

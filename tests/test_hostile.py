@@ -299,3 +299,19 @@ def test_the_store_checks_names_for_library_users_too(tmp_path: Path) -> None:
         path.write_text(ONE_TRIPLE, encoding="utf-8")
         with pytest.raises(SourceError, match="graph name"):
             Store().load(path)
+
+
+def test_a_finding_about_a_label_with_a_newline_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "label.ttl"
+    path.write_text(
+        "@prefix sg: <https://w3id.org/secongraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/secongraph-test/event/e> a sg:Workshop ;\n"
+        '    rdfs:label "two\\nlines"@en .\n',
+        encoding="utf-8",
+    )
+    code, stdout, _ = run("validate", str(path), "--data", str(tmp_path / "none"))
+    assert code == 1
+    assert stdout.splitlines()
+    assert all(line.startswith(f"{path}:3: ") for line in stdout.splitlines())
+    assert "(two\\nlines)" in stdout

@@ -131,7 +131,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         return FORMATS[Path(path).suffix.lower()]
     except KeyError:
         expected = ", ".join(FORMATS)
-        raise SourceError(f"{path}: unknown RDF format (expected {expected})") from None
+        raise SourceError(_at(path, None, f"unknown RDF format (expected {expected})")) from None
 
 
 def read_quads(
@@ -362,7 +362,7 @@ def _read(path: Path) -> bytes:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise SourceError(_at(path, None, f"cannot read: {error.strerror or error}")) from error
     return data.removeprefix(_BOM)
 
 
@@ -392,8 +392,11 @@ def _parse(
         )
     except MemoryError as error:  # pyoxigraph: "Reached the buffer maximal size of 16777216"
         raise SourceError(
-            f"{path}: a token (a literal, an IRI or a name) is longer than pyoxigraph's limit "
-            f"of 16 MiB",
+            _at(
+                path,
+                None,
+                "a token (a literal, an IRI or a name) is longer than pyoxigraph's limit of 16 MiB",
+            ),
             hint="Split the value, or keep such content in a file of its own and link to it.",
         ) from error
     except SyntaxError as error:
@@ -408,9 +411,10 @@ def _parse(
 
 
 def _at(path: Path, position: tuple[int, int] | None, message: str) -> str:
+    """``path:line:col: message`` on one line (a quoted newline is escaped)."""
     if position is None:
-        return f"{path}: {message}"
-    return f"{path}:{position[0]}:{position[1]}: {message}"
+        return f"{printable(path)}: {printable(message)}"
+    return f"{printable(path)}:{position[0]}:{position[1]}: {printable(message)}"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -650,7 +654,7 @@ def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Qua
         raise SourceError(_at(path, position, problem.message), hint=problem.hint) from None
     except RecursionError:
         raise SourceError(
-            f"{path}: the JSON is nested more than {MAX_DEPTH} deep, which is refused"
+            _at(path, None, f"the JSON is nested more than {MAX_DEPTH} deep, which is refused")
         ) from None
     rewritten = json.dumps(document).encode()
     quads = _parse(

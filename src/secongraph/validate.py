@@ -21,7 +21,7 @@ import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, RDFS, SH, SKOS, Graph, Literal, Node, URIRef
 
-from .errors import ShapesError
+from .errors import ShapesError, printable
 from .namespaces import bind_prefixes
 from .paths import ontology_files, shapes_file
 from .sources import load_graph
@@ -40,10 +40,11 @@ class Finding:
     severity: str
 
     def __str__(self) -> str:
+        """One line: ``file:line: focus (label): property: message``, control characters escaped."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         focus = f"{self.focus} ({self.label})" if self.label else self.focus
         path = f" {self.path}:" if self.path else ""
-        return f"{where}: {focus}:{path} {self.message}"
+        return printable(f"{where}: {focus}:{path} {self.message}")
 
 
 @dataclass
