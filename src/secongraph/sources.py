@@ -463,16 +463,20 @@ def _locate_message(data: bytes, rdf: ox.RdfFormat, message: str) -> tuple[int, 
 class _XmlRefusal(Exception):
     """Raised from an expat handler: the document is refused where expat stands."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, declaration: bool = False):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.declaration = declaration
 
 
-_DECLARATION = _XmlRefusal(
-    "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can take very long)",
-    hint="Remove the DOCTYPE and write IRIs and values in full.",
-)
+def _declaration_refused(*_args: Any) -> NoReturn:
+    raise _XmlRefusal(
+        "RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+        "(entity expansion can take very long)",
+        hint="Remove the DOCTYPE and write IRIs and values in full.",
+        declaration=True,
+    )
 
 
 def _check_xml(path: Path, data: bytes) -> None:
@@ -492,9 +496,6 @@ def _check_xml(path: Path, data: bytes) -> None:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
 
-    def refuse(*_args: Any) -> NoReturn:
-        raise _DECLARATION
-
     def start(_name: str, _attributes: Any) -> None:
         nonlocal depth
         depth += 1
@@ -509,20 +510,20 @@ def _check_xml(path: Path, data: bytes) -> None:
         nonlocal depth
         depth -= 1
 
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.NotationDeclHandler = refuse
-    parser.ElementDeclHandler = refuse
-    parser.AttlistDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    parser.StartDoctypeDeclHandler = _declaration_refused
+    parser.EntityDeclHandler = _declaration_refused
+    parser.UnparsedEntityDeclHandler = _declaration_refused
+    parser.NotationDeclHandler = _declaration_refused
+    parser.ElementDeclHandler = _declaration_refused
+    parser.AttlistDeclHandler = _declaration_refused
+    parser.ExternalEntityRefHandler = _declaration_refused
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     try:
         parser.Parse(data, True)
     except _XmlRefusal as refusal:
         index = parser.CurrentByteIndex
-        if refusal is _DECLARATION:  # expat stands after the name: point at the "<!"
+        if refusal.declaration:  # expat stands after the name: point at the "<!"
             index = max(data.rfind(b"<!", 0, index + 1), 0)
         before = data[:index].decode("utf-8", errors="replace")
         position = _position(before, len(before))
