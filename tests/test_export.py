@@ -76,3 +76,63 @@ def test_export_command_writes_the_chosen_formats_and_the_description(
         "secon.nt",
     ]
     assert len(Graph().parse(tmp_path / "secon-dataset.ttl")) > 20
+
+
+@pytest.fixture
+def data_with_blank_nodes(tmp_path: Path, data_dir: Path) -> Path:
+    """data/ plus a file with a blank node and a TriG file with named graphs."""
+    import shutil
+
+    data = Path(shutil.copytree(data_dir, tmp_path / "data"))
+    sources = Path(__file__).parent / "data" / "sources"
+    shutil.copy(sources / "organisations.ttl", data / "blank-nodes.ttl")
+    shutil.copy(sources / "graphs.trig", data / "graphs.trig")
+    return data
+
+
+def test_every_export_is_the_same_bytes_in_fresh_processes(
+    tmp_path: Path, data_with_blank_nodes: Path
+) -> None:
+    """Issue 8, defect 7: TriG, N-Quads, JSON-LD and the description differed between runs."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for run, seed in (("a", "1"), ("b", "2")):
+        out = tmp_path / run
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "secongraph", "export", "--data", str(data_with_blank_nodes),
+             "--out", str(out)],
+            check=True, capture_output=True, env=env,
+        )  # fmt: skip
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert len(outputs[0]) == len(ExportFormat) + 1
+    for name, content in outputs[0].items():
+        assert content == outputs[1][name], name
+    assert b"_:b" in outputs[0]["secon.nq"]  # the blank node is there, with a stable label
+
+
+def test_every_export_is_the_same_bytes_from_fresh_stores(
+    tmp_path: Path, data_with_blank_nodes: Path
+) -> None:
+    from secongraph.store import build_store
+
+    for fmt in ExportFormat:
+        first, second = (
+            export(build_store(data_with_blank_nodes), tmp_path / f"{n}.{fmt.extension}", fmt=fmt)
+            for n in ("first", "second")
+        )
+        assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_the_metrics_date_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from secongraph.network.rdf import build_day
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_day() == date(2023, 11, 14)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_day() == date.today()

@@ -246,9 +246,7 @@ def test_rdf_xml_error_is_located(tmp_path: Path) -> None:
 def test_ill_formed_xml_is_located(tmp_path: Path) -> None:
     path = tmp_path / "bad.rdf"
     path.write_text((DATA / "organisations.rdf").read_text().replace("</rdf:RDF>", "</rdf:XXX>"))
-    assert message_of(path).message == (
-        f"{path}:18:3: ill-formed document: expected `</rdf:RDF>`, but `</rdf:XXX>` was found"
-    )
+    assert message_of(path).message == f"{path}:18:3: ill-formed XML: mismatched tag"
 
 
 @pytest.mark.parametrize(
@@ -454,3 +452,20 @@ def test_reading_opens_only_the_file_and_the_project_context(tmp_path: Path) -> 
         remote.resolve(),
     }
     assert (DATA / "organisations.jsonld").resolve() in opened
+
+
+def test_a_parse_error_quoting_a_newline_stays_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "newline.ttl"
+    path.write_text('<https://e.org/a\nb> <https://e.org/p> "x" .\n')
+    assert message_of(path).message == f"{path}:1:1: Invalid IRI code point '\\n'"
+
+
+def test_rdf_xml_is_checked_as_the_utf_8_that_pyoxigraph_reads(tmp_path: Path) -> None:
+    """A declared UTF-16 encoding cannot make expat read other characters than pyoxigraph."""
+    hidden = b'<!DOCTYPE r [<!ENTITY a "x">]>'
+    hidden += b" " * (len(hidden) % 2)  # whole UTF-16 code units
+    disguised = hidden.decode("utf-16-le", errors="surrogatepass")
+    text = f'<?xml version="1.0" encoding="UTF-16"?><!--{disguised}-->{RDF_OPEN}</rdf:RDF>'
+    path = tmp_path / "utf16.rdf"
+    path.write_bytes(text.encode("utf-16-le", errors="surrogatepass"))
+    assert message_of(path).message == f"{path}:1:2: RDF/XML must be UTF-8 (without NUL)"

@@ -93,3 +93,31 @@ class StoreError(SecongraphError):
 
 class ExportError(SecongraphError):
     """An export could not be written."""
+
+
+class OutputError(ExportError):
+    """An output file could not be written (read-only or full file system, a folder in the way,
+    a link that is not followed); the previous file, if any, is unchanged."""
+
+
+def printable(text: object) -> str:
+    r"""``text`` (a path, say) on one printable line: control characters and bytes that are not
+    UTF-8 are escaped as Python would write them.
+
+    Examples
+    --------
+    >>> printable("data/a\nb.ttl")
+    'data/a\\nb.ttl'
+    >>> printable(b"data/a\xffb.ttl".decode("utf-8", "surrogateescape"))
+    'data/a\\xffb.ttl'
+    """
+    value = str(text)
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "backslashreplace")
+    value = raw.decode("utf-8", "backslashreplace")
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in value
+    )

@@ -7,10 +7,20 @@ Loading a file never reaches the network or another file:
 - JSON-LD may use an inline ``@context`` or the project's own context
   (``https://w3id.org/secongraph/context.jsonld``, read from ``ontology/context.jsonld``). Any
   other ``@context`` or ``@import`` (remote, ``file:`` or relative) is refused before parsing.
-- RDF/XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing: entity
-  expansion is a denial of service (pyoxigraph 0.5.13 took 18 s here to expand a 900-byte
-  "billion laughs" file to 300 kB of text). The whole file is scanned: pyoxigraph also honours
-  a lower-case ``<!doctype`` and a DOCTYPE inside the root element.
+- RDF/XML is read by expat (the XML parser of Python's standard library) before pyoxigraph
+  parses it, and refused if it has a ``DOCTYPE`` or any declaration, is not well-formed XML, or
+  nests elements deeper than :data:`MAX_DEPTH`. Entity expansion is a denial of service
+  (pyoxigraph 0.5.13 took 18 s here to expand a 900-byte "billion laughs" file, and 48 s for
+  one whose DOCTYPE hid behind a processing instruction from a text scan); the check is a real
+  tokenizer's view of the document, so comments, CDATA sections and processing instructions
+  cannot hide a declaration, and a lower-case ``<!doctype`` or a DOCTYPE inside the root element
+  (both honoured by pyoxigraph) are not well-formed XML.
+- JSON-LD is nested at most :data:`MAX_DEPTH` deep, and its numbers have at most
+  :data:`MAX_NUMBER_DIGITS` digits.
+- A token longer than pyoxigraph's buffer (16 MiB: a literal, an IRI) is refused with a message,
+  as is a file name that cannot make a graph name (see ``store.data_files``).
+- Blank nodes get labels made from the file (its graph, its content and the order in which they
+  appear), so two files never share one and the same files always give the same labels.
 - No base IRI is set, so a relative IRI is refused unless the file declares its own base
   (``@base``, ``xml:base``, ``"@base"``). The file's own ``file:`` URI is never used as a base.
 
@@ -20,10 +30,13 @@ Errors are :class:`~secongraph.errors.SourceError` with a message that starts wi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn, overload
@@ -34,11 +47,21 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import SourceError
+from .errors import SourceError, printable
 from .namespaces import bind_prefixes
 from .paths import package_folder
 
-__all__ = ["FORMATS", "PROJECT_CONTEXT", "load_graph", "rdf_format", "read_quads", "to_rdflib"]
+__all__ = [
+    "FORMATS",
+    "MAX_DEPTH",
+    "MAX_NUMBER_DIGITS",
+    "PROJECT_CONTEXT",
+    "load_graph",
+    "quiet_rdflib_literals",
+    "rdf_format",
+    "read_quads",
+    "to_rdflib",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +78,13 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
+
+MAX_DEPTH = 256
+"""How deep RDF/XML elements and JSON-LD objects and arrays may nest (curated data needs a dozen
+levels; pyoxigraph took 54 s for RDF/XML nested 50,000 deep, and crashed on JSON-LD nested
+5,000 deep)."""
+MAX_NUMBER_DIGITS = 4300
+"""The most digits of a JSON number (Python's own limit for converting text to an integer)."""
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _BOM = b"\xef\xbb\xbf"
@@ -101,16 +131,22 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         return FORMATS[Path(path).suffix.lower()]
     except KeyError:
         expected = ", ".join(FORMATS)
-        raise SourceError(f"{path}: unknown RDF format (expected {expected})") from None
+        raise SourceError(_at(path, None, f"unknown RDF format (expected {expected})")) from None
 
 
 def read_quads(
-    path: Path, *, graph: ox.NamedNode | None = None, base_iri: str | None = None
+    path: Path,
+    *,
+    graph: ox.NamedNode | None = None,
+    base_iri: str | None = None,
+    forbidden_graphs: Callable[[str], str | None] | None = None,
 ) -> list[ox.Quad]:
     """Parse the RDF file ``path`` completely and return its quads.
 
     The whole file is parsed before anything is returned, so a caller never holds half a file.
-    Blank nodes get fresh identifiers, so two files never share a blank node by accident.
+    Blank nodes get identifiers made from ``graph`` (or the file name), the file's content and
+    their order in it: two files never share a blank node by accident, and reading the same file
+    again gives the same identifiers (so outputs are the same bytes from run to run).
 
     Parameters
     ----------
@@ -123,6 +159,9 @@ def read_quads(
         The base for relative IRIs the file does not resolve itself. The default, ``None``,
         refuses relative IRIs: an identifier that depends on where a file lies is a mistake in
         curated data. Pass ``str(namespaces.ID)`` to resolve them under the project's ``id/``.
+    forbidden_graphs
+        Says what a graph name the file gives (in TriG or N-Quads) is reserved for, or ``None``
+        if the file may fill it; a reserved one is refused (see ``store.reserved_graph``).
 
     Returns
     -------
@@ -133,7 +172,8 @@ def read_quads(
     SourceError
         If the file is unreadable, its extension unknown, its content malformed, or it tries to
         reach another document (a JSON-LD context other than the project's, an XML entity). Also
-        for RDF 1.2 triple terms and base directions, which rdflib (the other engine) cannot hold.
+        for RDF 1.2 triple terms and base directions, which rdflib (the other engine) cannot hold,
+        for nesting deeper than :data:`MAX_DEPTH`, and for a token longer than 16 MiB.
 
     Examples
     --------
@@ -149,9 +189,12 @@ def read_quads(
         quads = _parse_json_ld(path, data, base_iri)
     else:
         if rdf == ox.RdfFormat.RDF_XML:
-            _refuse_xml_declarations(path, data)
+            _check_xml(path, data)
         quads = _parse(path, data, rdf, base_iri=base_iri, original=data)
     _refuse_rdf_1_2(path, data, quads)
+    if forbidden_graphs is not None:
+        _refuse_graphs(path, data, quads, forbidden_graphs)
+    quads = _label_blank_nodes(quads, f"{graph.value if graph else Path(path).name}", data)
     if graph is not None:
         quads = [
             ox.Quad(q.subject, q.predicate, q.object, graph)
@@ -198,16 +241,19 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Dataset:
     convert = _Converter()
     graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
     rows = []
-    for quad in quads:
-        name = quad.graph_name if isinstance(quad, ox.Quad) else ox.DefaultGraph()
-        target = graphs.get(name)
-        if target is None:
-            if isinstance(name, ox.DefaultGraph):
-                target = dataset.default_graph
-            else:
-                target = dataset.graph(convert(name))
-            graphs[name] = target
-        rows.append((convert(quad.subject), convert(quad.predicate), convert(quad.object), target))
+    with quiet_rdflib_literals():
+        for quad in quads:
+            name = quad.graph_name if isinstance(quad, ox.Quad) else ox.DefaultGraph()
+            target = graphs.get(name)
+            if target is None:
+                if isinstance(name, ox.DefaultGraph):
+                    target = dataset.default_graph
+                else:
+                    target = dataset.graph(convert(name))
+                graphs[name] = target
+            rows.append(
+                (convert(quad.subject), convert(quad.predicate), convert(quad.object), target)
+            )
     dataset.addN(rows)
     return dataset
 
@@ -245,11 +291,37 @@ def load_graph(path: Path, *, base_iri: str | None = None) -> Graph:
     """
     graph = bind_prefixes(Graph())
     convert = _Converter()
-    graph.addN(
-        (convert(q.subject), convert(q.predicate), convert(q.object), graph)
-        for q in read_quads(path, base_iri=base_iri)
-    )
+    quads = read_quads(path, base_iri=base_iri)
+    with quiet_rdflib_literals():
+        graph.addN(
+            (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
+        )
     return graph
+
+
+class _IllTypedLiteralFilter(logging.Filter):
+    """Drops rdflib's warning (with a traceback) for each literal it cannot convert to a value."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+_ILL_TYPED_FILTER = _IllTypedLiteralFilter()
+
+
+@contextmanager
+def quiet_rdflib_literals() -> Iterator[None]:
+    """Silence rdflib's traceback for an ill-typed literal (``"abc"^^xsd:date``) in this block.
+
+    rdflib logs a warning with a traceback for each one it builds; such literals are kept as
+    they are (``Literal.ill_typed`` is then true) and validation reports them as findings.
+    """
+    term_logger = logging.getLogger("rdflib.term")
+    term_logger.addFilter(_ILL_TYPED_FILTER)
+    try:
+        yield
+    finally:
+        term_logger.removeFilter(_ILL_TYPED_FILTER)
 
 
 class _Converter:
@@ -290,7 +362,7 @@ def _read(path: Path) -> bytes:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise SourceError(_at(path, None, f"cannot read: {error.strerror or error}")) from error
     return data.removeprefix(_BOM)
 
 
@@ -318,8 +390,18 @@ def _parse(
                 lenient=lenient,
             )
         )
+    except MemoryError as error:  # pyoxigraph: "Reached the buffer maximal size of 16777216"
+        raise SourceError(
+            _at(
+                path,
+                None,
+                "a token (a literal, an IRI or a name) is longer than pyoxigraph's limit of 16 MiB",
+            ),
+            hint="Split the value, or keep such content in a file of its own and link to it.",
+        ) from error
     except SyntaxError as error:
-        message = _OXIGRAPH_POSITION.sub("", error.msg or str(error), count=1)
+        # The message may quote a character of the file (a newline in an IRI): kept on one line.
+        message = printable(_OXIGRAPH_POSITION.sub("", error.msg or str(error), count=1))
         if error.lineno and error.offset and data is original:
             position: tuple[int, int] | None = (error.lineno, error.offset)
         else:
@@ -329,9 +411,10 @@ def _parse(
 
 
 def _at(path: Path, position: tuple[int, int] | None, message: str) -> str:
+    """``path:line:col: message`` on one line (a quoted newline is escaped)."""
     if position is None:
-        return f"{path}: {message}"
-    return f"{path}:{position[0]}:{position[1]}: {message}"
+        return f"{printable(path)}: {printable(message)}"
+    return f"{printable(path)}:{position[0]}:{position[1]}: {printable(message)}"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -377,40 +460,136 @@ def _locate_message(data: bytes, rdf: ox.RdfFormat, message: str) -> tuple[int, 
     return None
 
 
-def _refuse_xml_declarations(path: Path, data: bytes) -> None:
-    """Refuse RDF/XML with a DOCTYPE or ENTITY declaration, before parsing.
+class _XmlRefusal(Exception):
+    """Raised from an expat handler: the document is refused where expat stands."""
 
-    The whole file is scanned, not only the prologue: pyoxigraph also expands the entities of a
-    ``<!doctype`` in lower case and of a DOCTYPE inside the root element. Comments and CDATA
-    sections are skipped, so an HTML literal in CDATA may start with ``<!DOCTYPE html>``.
+    def __init__(self, message: str, hint: str | None = None, *, declaration: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.declaration = declaration
+
+
+def _declaration_refused(*_args: Any) -> NoReturn:
+    raise _XmlRefusal(
+        "RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+        "(entity expansion can take very long)",
+        hint="Remove the DOCTYPE and write IRIs and values in full.",
+        declaration=True,
+    )
+
+
+def _check_xml(path: Path, data: bytes) -> None:
+    """Refuse RDF/XML that has a DOCTYPE or a declaration, is ill-formed, or nests too deeply.
+
+    expat reads the whole document as any XML parser would (comments, CDATA sections and
+    processing instructions are what XML says they are, not a text scan's guess), and its
+    handlers stop at the first DOCTYPE, before any entity is declared, let alone expanded.
+    Ill-formed XML is refused too: a parser more lenient than expat (pyoxigraph honours a
+    lower-case ``<!doctype`` and a DOCTYPE inside the root element) must never see a part of the
+    document that expat did not check. Only UTF-8 without NUL characters is read, as UTF-8, so
+    an ``encoding="UTF-16"`` declaration or UTF-16 bytes cannot show expat other characters than
+    pyoxigraph sees (expat detects UTF-16 by itself; pyoxigraph reads such a file otherwise).
     """
-    index = data.find(b"<!")
-    while index >= 0:
-        keyword = data[index + 2 : index + 9].upper()
-        if keyword.startswith((b"DOCTYPE", b"ENTITY")):
-            text = data[:index].decode("utf-8", errors="replace")
-            line, column = _position(text, len(text))
-            raise SourceError(
-                f"{path}:{line}:{column}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
-                "(entity expansion can take very long)",
-                hint="Remove the DOCTYPE and write IRIs and values in full.",
+    _check_xml_is_utf_8(path, data)
+    parser = expat.ParserCreate("UTF-8")  # the bytes pyoxigraph reads, whatever the document says
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def start(_name: str, _attributes: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _XmlRefusal(
+                f"RDF/XML elements nested more than {MAX_DEPTH} deep are refused "
+                "(deep nesting can take very long to parse)",
+                hint="Give nested resources their own rdf:Description with an IRI or rdf:nodeID.",
             )
-        # The end is looked for from the earliest place any parser could take it (so "<!-->"
-        # ends there); -1 means it is never closed, and the parser refuses the file there.
-        if keyword.startswith(b"--"):
-            index = _skip_to(data, b"-->", index + 2)
-        elif keyword.startswith(b"[CDATA["):
-            index = _skip_to(data, b"]]>", index + 2)
-        else:
-            index += 2
-        if index >= 0:
-            index = data.find(b"<!", index)
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = _declaration_refused
+    parser.EntityDeclHandler = _declaration_refused
+    parser.UnparsedEntityDeclHandler = _declaration_refused
+    parser.NotationDeclHandler = _declaration_refused
+    parser.ElementDeclHandler = _declaration_refused
+    parser.AttlistDeclHandler = _declaration_refused
+    parser.ExternalEntityRefHandler = _declaration_refused
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except _XmlRefusal as refusal:
+        index = parser.CurrentByteIndex
+        if refusal.declaration:  # expat stands after the name: point at the "<!"
+            index = max(data.rfind(b"<!", 0, index + 1), 0)
+        before = data[:index].decode("utf-8", errors="replace")
+        position = _position(before, len(before))
+        raise SourceError(_at(path, position, refusal.message), hint=refusal.hint) from None
+    except expat.ExpatError as error:
+        message = f"ill-formed XML: {expat.ErrorString(error.code)}"
+        raise SourceError(_at(path, (error.lineno, error.offset + 1), message)) from None
 
 
-def _skip_to(data: bytes, end: bytes, index: int) -> int:
-    """The index just after the next ``end``, or -1."""
-    found = data.find(end, index)
-    return found if found < 0 else found + len(end)
+def _refuse_graphs(
+    path: Path, data: bytes, quads: list[ox.Quad], forbidden: Callable[[str], str | None]
+) -> None:
+    """Refuse a graph name the file gives that ``forbidden`` says is reserved."""
+    names = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    for name in sorted(names, key=str):
+        reserved = forbidden(name.value)
+        if reserved:
+            local = re.split(r"[/#]", name.value)[-1]
+            text = data.decode("utf-8", errors="replace")
+            position = _locate(text, name.value, f":{local}")
+            raise SourceError(
+                _at(path, position, f"the graph <{name.value}> is reserved for {reserved}"),
+                hint="Put the triples in a graph of their own, or in the file's default graph.",
+            )
+
+
+def _check_xml_is_utf_8(path: Path, data: bytes) -> None:
+    index = data.find(b"\0")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        index = error.start if index < 0 else min(index, error.start)
+    if index >= 0:
+        before = data[:index].decode("utf-8", errors="replace")
+        raise SourceError(
+            _at(path, _position(before, len(before)), "RDF/XML must be UTF-8 (without NUL)"),
+            hint="Save the file as UTF-8.",
+        )
+
+
+def _label_blank_nodes(quads: list[ox.Quad], key: str, data: bytes) -> list[ox.Quad]:
+    """``quads`` with each blank node labelled from ``key``, ``data`` and its order of appearance.
+
+    pyoxigraph gives random labels (``rename_blank_nodes=True``), which made every export differ
+    from run to run; these are the same for the same file and differ between files.
+    """
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+    prefix = f"b{digest[:16]}n"
+    labels: dict[str, ox.BlankNode] = {}
+
+    def label(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        new = labels.get(term.value)
+        if new is None:
+            new = labels[term.value] = ox.BlankNode(f"{prefix}{len(labels)}")
+        return new
+
+    return [
+        ox.Quad(label(q.subject), q.predicate, label(q.object), label(q.graph_name))
+        if isinstance(q.subject, ox.BlankNode)
+        or isinstance(q.object, ox.BlankNode)
+        or isinstance(q.graph_name, ox.BlankNode)
+        else q
+        for q in quads
+    ]
 
 
 def _refuse_rdf_1_2(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
@@ -460,7 +639,14 @@ def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Qua
         position: tuple[int, int] | None = _position(before, len(before))
         raise SourceError(_at(path, position, f"invalid UTF-8: {error.reason}")) from error
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        document = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_int=_integer,
+            parse_float=_float,
+        )
+        _check_depth(document)
         document = _with_undefined_term_vocab(_inline_contexts(document))
     except json.JSONDecodeError as error:
         raise SourceError(_at(path, (error.lineno, error.colno), error.msg)) from error
@@ -468,7 +654,9 @@ def _parse_json_ld(path: Path, data: bytes, base_iri: str | None) -> list[ox.Qua
         position = _locate(text, *problem.needles)
         raise SourceError(_at(path, position, problem.message), hint=problem.hint) from None
     except RecursionError:
-        raise SourceError(f"{path}: the JSON is nested too deeply") from None
+        raise SourceError(
+            _at(path, None, f"the JSON is nested more than {MAX_DEPTH} deep, which is refused")
+        ) from None
     rewritten = json.dumps(document).encode()
     quads = _parse(
         path, rewritten, ox.RdfFormat.JSON_LD, base_iri=base_iri, original=data, lenient=True
@@ -493,6 +681,41 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise _JsonProblem(f"{name} is not a JSON value")
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _JsonProblem(
+            f"a JSON number of {len(text.lstrip('-')):,} digits is refused "
+            f"(at most {MAX_NUMBER_DIGITS:,})",
+            text,
+            hint='Write a long number as a string with its datatype: {"@value": "…", "@type": "xsd:integer"}.',
+        )
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _JsonProblem(
+            f"the JSON number {text[:20]}… is out of range for a double",
+            text,
+            hint='Write it as a string with its datatype: {"@value": "…", "@type": "xsd:decimal"}.',
+        )
+    return value
+
+
+def _check_depth(document: Any) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_DEPTH` (pyoxigraph's JSON-LD parser crashed on
+    5,000 levels); walked without recursion."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                raise RecursionError
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
 
 
 @cache

@@ -11,6 +11,7 @@ data (statistics and dumps read it); the rdflib engine keeps a second copy to qu
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import warnings
 from collections import Counter
@@ -26,7 +27,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
-from .errors import ParameterError, QueryError, SecongraphError, SourceError
+from .errors import ParameterError, QueryError, SecongraphError, SourceError, printable
 from .files import atomic_output
 from .namespaces import GRAPH, PREFIXES
 from .paths import ontology_files
@@ -47,6 +48,12 @@ logger = logging.getLogger(__name__)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKIPPED_FOLDERS = frozenset({"templates", "reference"})
 """Folders of ``data/`` that hold no RDF to load: CSV templates and raw reference lists."""
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+VOCABULARY_GRAPHS = str(GRAPH["vocab-"])
+"""The start of the names of the vocabularies' graphs (``…/graph/vocab-topics``)."""
+METRICS_GRAPH = str(GRAPH["network-metrics"])
+"""The graph of the computed network metrics (``network.add_collaboration_metrics``)."""
+_GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
 Engine = Literal["oxigraph", "rdflib"]
@@ -84,16 +91,45 @@ def graph_name(path: Path, *, ontology: bool = False) -> str:
     return str(GRAPH["ontology"])
 
 
+def reserved_graph(name: str) -> str | None:
+    """What the graph ``name`` is reserved for, or ``None`` if data may use it.
+
+    The ontology (``…/graph/ontology``), its vocabularies (``…/graph/vocab-*``) and the computed
+    network metrics (``…/graph/network-metrics``) have graphs that no data file may fill:
+    its triples would be merged into the ontology, or silently replaced by the metrics.
+
+    Examples
+    --------
+    >>> reserved_graph("https://w3id.org/secongraph/graph/vocab-topics")
+    'the vocabularies'
+    >>> reserved_graph("https://w3id.org/secongraph/graph/haskovo--modelling") is None
+    True
+    """
+    if name == ONTOLOGY_GRAPH:
+        return "the ontology"
+    if name.startswith(VOCABULARY_GRAPHS):
+        return "the vocabularies"
+    if name == METRICS_GRAPH:
+        return "the network metrics secongraph computes"
+    return None
+
+
 def data_files(data_dir: Path) -> list[Path]:
-    """List the RDF files under ``data_dir`` in a stable order, refusing two with the same name.
+    """List the RDF files under ``data_dir`` in a stable order, after checking each one's name.
+
+    A file's name gives its graph name (:func:`graph_name`), so it may hold only letters, digits
+    and ``- _ . ~``, and may not name a reserved graph (:func:`reserved_graph`). A file that is a
+    link to something outside ``data_dir`` is refused, unread: it is not data.
 
     Raises
     ------
     SourceError
-        If ``data_dir`` is not a folder, or two files would go into the same named graph.
+        If ``data_dir`` is not a folder; if a file's name cannot make a graph name, names a
+        reserved graph or the same graph as another file; if a file links outside the folder.
     """
     if not data_dir.is_dir():
-        raise SourceError(f"{data_dir}: no such data folder", hint="Pass --data DIR.")
+        raise SourceError(f"{printable(data_dir)}: no such data folder", hint="Pass --data DIR.")
+    root = data_dir.resolve()
     files = sorted(
         path
         for path in data_dir.rglob("*")
@@ -103,12 +139,48 @@ def data_files(data_dir: Path) -> list[Path]:
     )
     seen: dict[str, Path] = {}
     for path in files:
+        _check_data_file(path, root)
         if path.stem in seen:
             raise SourceError(
-                f"{path}: same graph name as {seen[path.stem]}", hint="Rename one of the files."
+                f"{printable(path)}: same graph name as {printable(seen[path.stem])}",
+                hint="Rename one of the files.",
             )
         seen[path.stem] = path
     return files
+
+
+def _check_data_file(path: Path, root: Path) -> None:
+    if not path.resolve().is_relative_to(root):
+        raise SourceError(
+            f"{printable(path)}: a link to a file outside the data folder is refused "
+            "(only files inside the data folder are data; it was not read)",
+            hint="Copy the file into the data folder instead of linking to it.",
+        )
+    _check_graph_name(path)
+
+
+def _check_graph_name(path: Path) -> None:
+    """Refuse a data file whose name makes no graph name, or a reserved one."""
+    if not _GRAPH_NAME.fullmatch(path.stem) or not _is_iri(graph_name(path)):
+        raise SourceError(
+            f"{printable(path)}: the file name makes the graph name, so it may hold only "
+            "letters, digits and - _ . ~",
+            hint="Rename the file (for example with - instead of spaces).",
+        )
+    reserved = reserved_graph(graph_name(path))
+    if reserved:
+        raise SourceError(
+            f"{printable(path)}: the graph name <{graph_name(path)}> is reserved for {reserved}",
+            hint="Rename the file.",
+        )
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Store:
@@ -148,10 +220,16 @@ class Store:
         Raises
         ------
         SourceError
-            If the file is unreadable, malformed or unsafe (see :func:`sources.read_quads`).
+            If the file is unreadable, malformed or unsafe (see :func:`sources.read_quads`), or
+            (unless ``ontology``) its name makes no graph name or a reserved one, or it fills a
+            reserved graph (see :func:`reserved_graph` and :func:`data_files`).
         """
+        if not ontology:
+            _check_graph_name(path)
         graph = graph_name(path, ontology=ontology)
-        quads = read_quads(path, graph=ox.NamedNode(graph))
+        quads = read_quads(
+            path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
+        )
         self.oxigraph.extend(quads)
         self._mirror({q.graph_name for q in quads})
         loaded = LoadedFile(path, graph, len(quads), ontology)
@@ -356,18 +434,31 @@ class Store:
         return Counter(cls for _, cls in typed)
 
     def dump(self, path: Path, *, fmt: ox.RdfFormat) -> Path:
-        """Write the whole store to ``path`` atomically: TriG or N-Quads keep the named graphs,
-        Turtle and N-Triples get their union (every triple once)."""
+        """Write the whole store to ``path`` atomically: TriG, N-Quads and JSON-LD keep the named
+        graphs, Turtle, N-Triples and RDF/XML get their union (every triple once).
+
+        The output is the same bytes for the same data: quads are written sorted (by graph, then
+        subject, predicate and object) and blank nodes keep the labels they got at load.
+
+        Raises
+        ------
+        OutputError
+            If ``path`` cannot be written (see :func:`files.atomic_output`).
+        """
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         with atomic_output(path) as tmp:
             if fmt.supports_datasets:
-                self.oxigraph.dump(
-                    tmp, fmt, prefixes=prefixes if fmt == ox.RdfFormat.TRIG else None
-                )
+                quads = sorted(self.oxigraph, key=_quad_key)
+                trig = fmt == ox.RdfFormat.TRIG
+                ox.serialize(quads, tmp, fmt, prefixes=prefixes if trig else None)
             else:
                 triples = {q.triple for q in self.oxigraph}
                 ox.serialize(sorted(triples, key=str), tmp, fmt, prefixes=prefixes)
         return path
+
+
+def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
 
 
 def build_store(

@@ -3,10 +3,14 @@
 The data is validated together with the ontology and its vocabularies, so that class targets and
 ``sh:class`` follow ``rdfs:subClassOf`` without RDFS inference. Non-conformance is a result, not an
 exception.
+
+A literal that is not valid for its datatype (``"abc"^^xsd:date``, ``"2023-02-30"^^xsd:date``) is a
+finding too, on whatever property it sits, whether or not a shape constrains it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, RDFS, SH, SKOS, Graph, Literal, Node, URIRef
 
-from .errors import ShapesError
+from .errors import ShapesError, printable
 from .namespaces import bind_prefixes
 from .paths import ontology_files, shapes_file
 from .sources import load_graph
@@ -36,10 +40,11 @@ class Finding:
     severity: str
 
     def __str__(self) -> str:
+        """One line: ``file:line: focus (label): property: message``, control characters escaped."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         focus = f"{self.focus} ({self.label})" if self.label else self.focus
         path = f" {self.path}:" if self.path else ""
-        return f"{where}: {focus}:{path} {self.message}"
+        return printable(f"{where}: {focus}:{path} {self.message}")
 
 
 @dataclass
@@ -64,6 +69,8 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
     Returns
     -------
     ValidationReport
+        Also with a finding for each ill-typed literal (a lexical form its XSD datatype does not
+        allow), which makes the data not conform.
 
     Raises
     ------
@@ -74,12 +81,18 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
     """
     data = bind_prefixes(Graph())
     origin: dict[Node, Path] = {}
+    ill_typed: list[tuple[Path, Node, Node, Literal]] = []
     for path in ontology_files():
         data += _cached_graph(path, _version(path))
     for path in dict.fromkeys(Path(f) for f in files):
         graph = load_graph(path)
         for subject in graph.subjects(unique=True):
             origin.setdefault(subject, path)
+        ill_typed += [
+            (path, s, p, o)
+            for s, p, o in graph
+            if isinstance(o, Literal) and o.ill_typed and o.datatype is not None
+        ]
         data += graph
     shapes_path = shapes or shapes_file()
     shapes_graph = _load_shapes(shapes_path, _version(shapes_path))
@@ -90,14 +103,42 @@ def validate(files: Iterable[Path], *, shapes: Path | None = None) -> Validation
     except ReportableRuntimeError as error:
         raise ShapesError(f"{shapes or shapes_file()}: {error.message}") from error
     assert isinstance(results, Graph)
+    reported = {(s, p) for _, s, p, _ in ill_typed}
     findings = sorted(
-        (
-            _finding(results, result, data, origin)
-            for result in results.subjects(RDF.type, SH.ValidationResult)
-        ),
+        [
+            *(
+                _finding(results, result, data, origin)
+                for result in results.subjects(RDF.type, SH.ValidationResult)
+                if not _said_already(results, result, reported)
+            ),
+            *(_ill_typed_finding(data, *found) for found in ill_typed),
+        ],
         key=lambda f: (f.file, f.line or 0, f.focus, f.path or "", f.message),
     )
-    return ValidationReport(bool(conforms), findings, results)
+    return ValidationReport(bool(conforms) and not ill_typed, findings, results)
+
+
+def _said_already(results: Graph, result: Node, reported: set[tuple[Node, Node]]) -> bool:
+    """A datatype finding of SHACL about a value that is ill-typed, which is reported already."""
+    component = results.value(result, SH.sourceConstraintComponent)
+    key = (results.value(result, SH.focusNode), results.value(result, SH.resultPath))
+    return component == SH.DatatypeConstraintComponent and key in reported
+
+
+def _ill_typed_finding(
+    data: Graph, path: Path, subject: Node, predicate: Node, value: Literal
+) -> Finding:
+    lexical = json.dumps(str(value), ensure_ascii=False)
+    datatype = _short(data, value.datatype)
+    return Finding(
+        file=str(path),
+        line=_line_of_value(path, str(value), predicate) or _line_of(path, subject),
+        focus=_short(data, subject),
+        label=_label(data, subject),
+        path=_short(data, predicate),
+        message=f"{lexical} is not a valid {datatype} (an ill-typed literal)",
+        severity="sh:Violation",
+    )
 
 
 def _version(path: Path) -> int:
@@ -155,6 +196,20 @@ def _label(graph: Graph, node: Node | None) -> str | None:
     english = [label for label in labels if label.language == "en"]
     chosen = english or labels
     return str(chosen[0]) if chosen else None
+
+
+def _line_of_value(path: Path, lexical: str, predicate: Node) -> int | None:
+    """The first line of ``path`` with ``lexical`` quoted (Turtle, JSON) or as XML text, on the
+    same line as the predicate's local name if there is one."""
+    needles = (f'"{lexical}"', f"'{lexical}'", f">{lexical}<")
+    local = re.split(r"[/#:]", str(predicate))[-1]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = [number for number, text in enumerate(lines, 1) if any(n in text for n in needles)]
+    beside = [number for number in found if local and local in lines[number - 1]]
+    return next(iter(beside or found), None)
 
 
 def _line_of(path: Path, node: Node | None) -> int | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -14,15 +15,17 @@ import pyoxigraph as ox
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from ..errors import SecongraphError
-from ..namespaces import GRAPH, ID, SG, VOCAB, bind_prefixes
+from ..namespaces import ID, SG, VOCAB, bind_prefixes
+from ..store import METRICS_GRAPH as _METRICS_GRAPH
 from ..store import Store
 from .metrics import METRICS, compute_metrics
 from .projections import co_participation
 
 logger = logging.getLogger(__name__)
 
-METRICS_GRAPH = str(GRAPH["network-metrics"])
-"""The named graph that :func:`add_metrics` writes the metrics into."""
+METRICS_GRAPH = _METRICS_GRAPH
+"""The named graph that :func:`add_metrics` writes the metrics into (reserved: a data file may
+not name it)."""
 
 COMPUTED = str(VOCAB["method/computed"])
 PROJECT_IRI = str(ID["organisation/secongraph-project"])
@@ -57,7 +60,7 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
     run
         ``projection`` (default: the graph attribute), ``filters`` (a mapping; default: the graph
         attribute), ``seed`` (default: the one :func:`compute_metrics` used), ``date`` (a date
-        or ISO string; default today); any other entry is recorded as a parameter.
+        or ISO string; default :func:`build_day`); any other entry is recorded as a parameter.
 
     Returns
     -------
@@ -76,7 +79,7 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
     projection = str(run.get("projection", graph.graph.get("projection", "network")))
     filters = dict(run.get("filters", graph.graph.get("filters", {})))
     seed = int(run.get("seed", graph.graph["metrics"]["seed"]))
-    when = run.get("date") or date.today()
+    when = run.get("date") or build_day()
     day = when if isinstance(when, date) else date.fromisoformat(str(when))
     settings = {
         **filters,
@@ -119,6 +122,15 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
             if name in data:
                 rdf.add((record, predicate, _number(name, data[name])))
     return rdf
+
+
+def build_day() -> date:
+    """The date a build records: ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible
+    builds convention) when it is set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
 
 
 def _number(metric: str, value: float) -> Literal:
