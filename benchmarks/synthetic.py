@@ -201,6 +201,8 @@ def _subclasses(ontology: list[ox.Triple], root: str) -> dict[str, str]:
     parents: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     for t in ontology:
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
         if t.predicate == SUBCLASS and isinstance(t.object, ox.NamedNode):
             parents[t.subject.value].add(t.object.value)
         elif (
@@ -221,8 +223,9 @@ def _concepts(path: Path) -> list[tuple[ox.NamedNode, str]]:
     """The concepts of a SKOS vocabulary file, in file order, with their English labels."""
     labels: dict[ox.NamedNode, str] = {}
     for t in _triples(path):
-        english = isinstance(t.object, ox.Literal) and t.object.language == "en"
-        if t.predicate == PREF_LABEL and english and isinstance(t.subject, ox.NamedNode):
+        if t.predicate != PREF_LABEL or not isinstance(t.subject, ox.NamedNode):
+            continue
+        if isinstance(t.object, ox.Literal) and t.object.language == "en":
             labels[t.subject] = t.object.value
     schemes = {t.object for t in _triples(path) if t.predicate == IN_SCHEME}
     return [(c, label) for c, label in labels.items() if c not in schemes]
@@ -592,7 +595,9 @@ class Generator:
             issued=start + timedelta(days=days + rng.randrange(14)),
         )
         organiser = rng.choice(project.partners)
-        host_country = self.leaves[self.org_region[organiser]].country
+        group: ox.NamedNode | None = None
+        if kind == "StakeholderGroupMeeting":  # the partner that convenes the group organises it
+            group, organiser = rng.choice(project.groups)
         region = self.leaves[self.org_region[organiser]]
         b.add(event, A, sg(kind))
         b.add(event, LABEL, _en(f"Synthetic {label} {e}"))
@@ -604,8 +609,7 @@ class Generator:
         b.add(event, sg("attendanceMode"), rng.choice(ATTENDANCE_MODES))
         for topic in rng.sample(project.topics, k=rng.randint(1, len(project.topics))):
             b.add(event, sg("topic"), topic)
-        if kind == "StakeholderGroupMeeting":
-            group, organiser = rng.choice(project.groups)
+        if group is not None:
             b.add(event, sg("meetingOf"), group)
             b.add(event, sg("position"), _integer(1 + project.meetings.get(group.value, 0)))
             project.meetings[group.value] = project.meetings.get(group.value, 0) + 1
@@ -628,7 +632,7 @@ class Generator:
             b.add(node, sg("superEvent"), event)
             b.add(node, sg("source"), b.document)
             parts.append(node)
-        self._participations(b, e, parts, project, organiser, host_country)
+        self._participations(b, e, parts, project, organiser, region.country)
         return b.done()
 
     def _attendance(self, budget: int) -> int:
@@ -658,16 +662,16 @@ class Generator:
             who = pool[rng.randrange(len(pool))] if pool else rng.randrange(len(self.org_class))
             chosen.setdefault(who, rng.choice(STAKEHOLDER_ROLES))
         participants: list[tuple[ox.NamedNode, str]] = [
-            (_iri(f"{SYNTHETIC}organisation/{who}"), role) for who, role in chosen.items()
+            (_iri(f"{SYNTHETIC}organisation/{index}"), role) for index, role in chosen.items()
         ]
         if rng.random() < 0.05:
             participants.append((self._participant_group(b), "stakeholder"))
-        for k, (who, role) in enumerate(participants):
+        for k, (participant, role) in enumerate(participants):
             node = _iri(f"{SYNTHETIC}participation/{e}-{k}")
             part = parts[0] if k == 0 or len(parts) == 1 else rng.choice(parts)
             b.add(node, A, sg("Participation"))
             b.add(node, sg("event"), part)
-            b.add(node, sg("participant"), who)
+            b.add(node, sg("participant"), participant)
             b.add(node, sg("participationRole"), roles[role])
             if role == "organiser" and rng.random() < 0.5:
                 b.add(node, sg("participationRole"), roles["host"])
