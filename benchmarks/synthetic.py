@@ -90,8 +90,10 @@ PREFIXES = {
 CREATED = "2026-11-26"
 """The ``dcterms:created`` of every synthetic graph: a constant, so the output repeats."""
 
-ORGANISATION_SHARE = 0.2
-"""About this share of the triples describes organisations; projects and events take the rest."""
+ORGANISATION_SHARE, PER_ORGANISATION = 0.2, 6.6
+"""About this share of the triples describes organisations (about ``PER_ORGANISATION`` triples
+each: type, one or two labels, country, region, and now and then a territory, parent,
+acronym or homepage); projects and events take the rest."""
 REGISTER_SIZE = 1000
 """Organisations per register graph (one register per NUTS region, split in parts of this size)."""
 ATTENDANCE_MIN, ATTENDANCE_SHAPE, ATTENDANCE_MAX = 3, 1.1, 600
@@ -363,7 +365,7 @@ class Generator:
                 yield self._emit(NamedGraph(Path(name).stem, list(_triples(REFERENCE / name))))
         yield self._emit(self._about())
         organisations = max(
-            2 * len(self.class_names), round(self.target * ORGANISATION_SHARE / 6.6)
+            2 * len(self.class_names), round(self.target * ORGANISATION_SHARE / PER_ORGANISATION)
         )
         self._assign_organisations(organisations)
         for region_index, members in enumerate(self.by_region):
@@ -403,7 +405,8 @@ class Generator:
 
     def _assign_organisations(self, count: int) -> None:
         rng = self.rng
-        unit = self.class_names.index("OrganisationalUnit")
+        names = self.class_names
+        unit = names.index("OrganisationalUnit") if "OrganisationalUnit" in names else -1
         for index in range(count):
             if index < len(self.class_names):  # every class at least once, units after others
                 cls = (index + 1) % len(self.class_names)
