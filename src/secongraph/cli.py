@@ -16,6 +16,7 @@ import click
 import pyoxigraph as ox
 
 from . import __version__
+from .built import STORE_FOLDER
 from .endpoint import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Endpoint
 from .endpoint import push as push_graphs
 from .errors import SecongraphError, one_line
@@ -114,6 +115,16 @@ def metrics_option(*, default: bool) -> Callable[[Callable[..., Any]], Callable[
     )  # fmt: skip
 
 
+def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--store DIR``: the store ``build`` wrote, read when it is current."""
+    return click.option(
+        "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=Path("out") / STORE_FOLDER, show_default=True,
+        help="The store secongraph build wrote: read when it is current, else --data is loaded "
+        "in memory.",
+    )(function)  # fmt: skip
+
+
 @click.group(cls=SecongraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="secongraph")
 def cli() -> None:
@@ -131,15 +142,36 @@ def cli() -> None:
 def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     """Build the SECON graph: load ontology, vocabularies and data, one named graph per file.
 
-    Adds the collaboration metrics (unless --no-metrics), prints the instances by class and
-    writes OUT/secon.ttl (every triple) and OUT/secon.trig (the named graphs with their
-    provenance).
+    Keeps the graph in a store on disk, OUT/store, that the other commands read; a rebuild
+    reloads only the files that changed. Adds the collaboration metrics (unless --no-metrics),
+    prints the instances by class and writes OUT/secon.ttl (every triple) and OUT/secon.trig
+    (the named graphs with their provenance).
 
     \b
     Example:
         secongraph build --data data --out out
     """
-    store = _load(data_dir, metrics=metrics)
+    from .built import build_on_disk
+
+    total = len(ontology_files()) + len(data_files(data_dir))
+    with _progress(total, "Loading") as advance:
+        built = build_on_disk(data_dir, out_dir, metrics=metrics, progress=advance)
+    store, folder = built.store, out_dir / STORE_FOLDER
+    graphs = len(store.files)
+    if built.unchanged:
+        click.echo(
+            f"{folder} is up to date: {graphs} named graphs ({len(store):,} triples).", err=True
+        )
+    else:
+        click.echo(
+            f"Loaded {len(built.loaded)} of {total} files into {folder}: {graphs} named graphs "
+            f"({len(store):,} triples).",
+            err=True,
+        )
+    if metrics and built.metrics_changed:
+        from .network import METRICS_GRAPH
+
+        click.echo(f"Added the collaboration metrics as <{METRICS_GRAPH}>.", err=True)
     _print_table("Instances by class", ["class", "instances"], statistics(store).classes)
     for name, fmt in (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG)):
         path = store.dump(out_dir / name, fmt=fmt)
@@ -188,6 +220,7 @@ def docs(output: Path) -> None:
 
 @cli.command()
 @data_option
+@store_option
 @out_option
 @click.option(
     "-f", "--format", "formats", multiple=True, show_default=True,
@@ -195,7 +228,9 @@ def docs(output: Path) -> None:
     help="Format to write (repeatable); all of them by default.",
 )  # fmt: skip
 @metrics_option(default=True)
-def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: bool) -> None:
+def export(
+    data_dir: Path, store_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: bool
+) -> None:
     """Export the SECON graph for research, with a DCAT/VoID description of the dataset.
 
     Writes OUT/secon.EXT for each format (TriG, N-Quads and JSON-LD keep one named graph per
@@ -205,7 +240,7 @@ def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: boo
     Example:
         secongraph export --format ttl --format jsonld --out out
     """
-    store = _load(data_dir, metrics=metrics)
+    store = _load(data_dir, store_dir=store_dir, metrics=metrics)
     written = []
     for fmt in map(ExportFormat.from_name, formats):
         written.append((export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt), fmt))
@@ -216,7 +251,8 @@ def export(data_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: boo
 
 @cli.command()
 @data_option
-def stats(data_dir: Path) -> None:
+@store_option
+def stats(data_dir: Path, store_dir: Path) -> None:
     """Print statistics of the SECON graph: graphs, methods, classes, countries, years.
 
     Triples by method tells what the sources state from what the project added (translations,
@@ -226,7 +262,7 @@ def stats(data_dir: Path) -> None:
     Example:
         secongraph stats --data data
     """
-    _print_statistics(statistics(_load(data_dir)))
+    _print_statistics(statistics(_load(data_dir, store_dir=store_dir)))
 
 
 # --- network (issue 4): collaboration networks, their metrics and exports --------------------
@@ -258,10 +294,11 @@ def network() -> None:
 
 @network.command("stats")
 @data_option
+@store_option
 @filter_options
 @click.option("--top", default=3, show_default=True, type=click.IntRange(min=1),
               help="Brokers listed per region and per type.")  # fmt: skip
-def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
+def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> None:
     """Print the top brokers (betweenness) of the co-participation network per region and type.
 
     \b
@@ -271,7 +308,7 @@ def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
     """
     from .network import co_participation, compute_metrics
 
-    graph = compute_metrics(co_participation(_load(data_dir), **filters))
+    graph = compute_metrics(co_participation(_load(data_dir, store_dir=store_dir), **filters))
     communities = len({community for _, community in graph.nodes(data="community")})
     click.echo(
         f"Co-participation network: {graph.number_of_nodes()} organisations, "
@@ -286,6 +323,7 @@ def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
 
 @network.command("export")
 @data_option
+@store_option
 @filter_options
 @click.option("--projection", type=click.Choice(PROJECTIONS), default=PROJECTIONS[0],
               show_default=True, help="Which network to export.")  # fmt: skip
@@ -296,7 +334,7 @@ def network_stats(data_dir: Path, top: int, **filters: Any) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: out/network-PROJECTION.FORMAT).")  # fmt: skip
 def network_export(
-    data_dir: Path, projection: str, fmt: str, level: int | None, project: str | None,
+    data_dir: Path, store_dir: Path, projection: str, fmt: str, level: int | None, project: str | None,
     output: Path | None, **filters: Any,
 ) -> None:  # fmt: skip
     """Export a network with its metrics and every tie, for Gephi or a spreadsheet.
@@ -308,7 +346,7 @@ def network_export(
     """
     from .network import build_projection, compute_metrics, export_network
 
-    store = _load(data_dir)
+    store = _load(data_dir, store_dir=store_dir)
     graph = compute_metrics(
         build_projection(store, projection, level=level, project=project, **filters)
     )
@@ -338,6 +376,7 @@ SIZE_BY = ("degree", "weighted_degree", "betweenness", "eigenvector")
 @cli.command("map")
 @click.argument("kind", type=click.Choice(MAP_KINDS), metavar="KIND")
 @data_option
+@store_option
 @filter_options
 @click.option("--color-by", type=click.Choice(COLOR_BY), help="Colour nodes by (default: per KIND).")  # fmt: skip
 @click.option("--size-by", type=click.Choice(SIZE_BY), help="Size nodes by (default: per KIND).")
@@ -345,7 +384,9 @@ SIZE_BY = ("degree", "weighted_degree", "betweenness", "eigenvector")
 @click.option("--project", help="Project of the partnership map (IRI or slug; default: secon).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: out/map-KIND.html).")  # fmt: skip
-def map_command(kind: str, data_dir: Path, output: Path | None, **options: Any) -> None:
+def map_command(
+    kind: str, data_dir: Path, store_dir: Path, output: Path | None, **options: Any
+) -> None:
     """Draw a collaboration map: one interactive HTML file that works offline.
 
     KIND is co-participation, organisation-event, region, partnership or geographic (the
@@ -360,14 +401,21 @@ def map_command(kind: str, data_dir: Path, output: Path | None, **options: Any) 
     from .reference import NUTS_FOLDER
 
     path = output or Path("out") / f"map-{kind}.html"
-    project_map(_load(data_dir), kind, path, reference_dir=data_dir / NUTS_FOLDER, **options)
+    project_map(
+        _load(data_dir, store_dir=store_dir),
+        kind,
+        path,
+        reference_dir=data_dir / NUTS_FOLDER,
+        **options,
+    )
     click.echo(f"Wrote {path}", err=True)
 
 
 @cli.command("maps")
 @data_option
+@store_option
 @out_option
-def maps_command(data_dir: Path, out_dir: Path) -> None:
+def maps_command(data_dir: Path, store_dir: Path, out_dir: Path) -> None:
     """Write every standard collaboration map of SECON into OUT (map-KIND.html).
 
     \b
@@ -377,7 +425,9 @@ def maps_command(data_dir: Path, out_dir: Path) -> None:
     from .maps import write_maps
     from .reference import NUTS_FOLDER
 
-    for path in write_maps(_load(data_dir), out_dir, reference_dir=data_dir / NUTS_FOLDER):
+    for path in write_maps(
+        _load(data_dir, store_dir=store_dir), out_dir, reference_dir=data_dir / NUTS_FOLDER
+    ):
         click.echo(f"Wrote {path}", err=True)
 
 
@@ -492,10 +542,11 @@ def query_show(name: str, queries_dir: Path | None) -> None:
 @limit_options
 @queries_option
 @data_option
-@metrics_option(default=False)
+@store_option
+@metrics_option(default=True)
 def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
               engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
-              max_mib: int, queries_dir: Path | None, data_dir: Path, metrics: bool) -> None:  # fmt: skip
+              max_mib: int, queries_dir: Path | None, data_dir: Path, store_dir: Path, metrics: bool) -> None:  # fmt: skip
     """Run a question (or an ad-hoc query with --file) and print its rows.
 
     \b
@@ -512,7 +563,7 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
     target = (
         Endpoint(endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
         if endpoint
-        else _load(data_dir, engine=engine, metrics=metrics)
+        else _load(data_dir, store_dir=store_dir, engine=engine, metrics=metrics)
     )
     result = run_query(
         target, named, values, lang=lang.split(","), allow_remote=allow_remote, timeout=timeout
@@ -530,8 +581,11 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
 )
 @limit_options
 @data_option
+@store_option
 @metrics_option(default=True)
-def push(endpoint: str, timeout: float, max_mib: int, data_dir: Path, metrics: bool) -> None:
+def push(
+    endpoint: str, timeout: float, max_mib: int, data_dir: Path, store_dir: Path, metrics: bool
+) -> None:
     """Load the built graph into a triple store: one named graph per source, each replaced whole.
 
     Each graph is sent with one HTTP PUT (SPARQL 1.1 Graph Store Protocol), which replaces it on
@@ -543,7 +597,7 @@ def push(endpoint: str, timeout: float, max_mib: int, data_dir: Path, metrics: b
         secongraph push --endpoint http://127.0.0.1:7878/store
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
     """
-    store = _load(data_dir, metrics=metrics)
+    store = _load(data_dir, store_dir=store_dir, metrics=metrics)
     pushed = push_graphs(store, endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
     triples = sum(count for _, count in pushed)
     click.echo(f"Pushed {len(pushed)} named graphs ({triples:,} triples) to {endpoint}.", err=True)
@@ -603,10 +657,11 @@ def show_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--slug", help="Names the draft and its graph (default: from the source title).")
 @click.option("--skip-invalid", is_flag=True, help="Write the good rows and list the bad ones.")
 @data_option
+@store_option
 @drafts_option
 @show_option
 def import_table(file: Path, kind: Kind, source_title: str, publisher: str, issued: Any,
-                 lang: str | None, slug: str | None, skip_invalid: bool, data_dir: Path,
+                 lang: str | None, slug: str | None, skip_invalid: bool, data_dir: Path, store_dir: Path,
                  drafts_dir: Path, show: int) -> None:  # fmt: skip
     """Draft the facts of a spreadsheet (CSV or XLSX) that follows a template of data/templates/.
 
@@ -621,7 +676,7 @@ def import_table(file: Path, kind: Kind, source_title: str, publisher: str, issu
     """
     from .ingest.table import TableError, draft_table
 
-    store = _load(data_dir)
+    store = _load(data_dir, store_dir=store_dir)
     try:
         with _counter(f"Reading {file.name}") as advance:
             summary = draft_table(
@@ -719,6 +774,7 @@ def _print_review(summary: DraftSummary, *, limit: int) -> None:
 )  # fmt: skip
 @click.option("--slug", help="Names the draft and its graph; otherwise DATE-TITLE.")
 @data_option
+@store_option
 @drafts_option
 @click.option(
     "--show", default=20, show_default=True, type=click.IntRange(min=0),
@@ -726,7 +782,7 @@ def _print_review(summary: DraftSummary, *, limit: int) -> None:
 )  # fmt: skip
 def import_text(
     file: Path, lang: str | None, title: str | None, publisher: str | None,
-    issued: Any, slug: str | None, data_dir: Path, drafts_dir: Path, show: int,
+    issued: Any, slug: str | None, data_dir: Path, store_dir: Path, drafts_dir: Path, show: int,
 ) -> None:  # fmt: skip
     """Draft the facts a press release or news page states, each with its evidence.
 
@@ -745,7 +801,7 @@ def import_text(
     """
     from .ingest.text import draft_text
 
-    store = _load(data_dir)
+    store = _load(data_dir, store_dir=store_dir)
     summary = draft_text(
         file, store=store, drafts=drafts_dir, lang=lang, title=title, publisher=publisher,
         issued=issued.date() if issued is not None else None, slug=slug,
@@ -761,22 +817,49 @@ def _clip(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _load(data_dir: Path, *, engine: Engine = "oxigraph", metrics: bool = False) -> Store:
-    total = len(ontology_files()) + len(data_files(data_dir))
-    with _progress(total, "Loading") as advance:
-        store = build_store(data_dir, progress=advance, engine=engine)
-    loaded = len(store.files)
-    click.echo(
-        f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True
-    )
+def _load(
+    data_dir: Path, *, store_dir: Path | None = None, engine: Engine = "oxigraph",
+    metrics: bool = False,
+) -> Store:  # fmt: skip
+    """The graph: the store ``build`` wrote into ``store_dir`` if it is current, else ``data_dir``
+    loaded in memory. With ``metrics``, the collaboration metrics are in it."""
+    from .built import open_built, stale_files
+
+    store, from_disk = None, False
+    if store_dir is not None:
+        changed = stale_files(data_dir, store_dir)
+        if changed == []:
+            store, from_disk = open_built(data_dir, store_dir, engine=engine), True
+            click.echo(f"Opened {store_dir}: {len(store.files)} named graphs "
+                       f"({len(store):,} triples).", err=True)  # fmt: skip
+        elif changed:
+            click.echo(f"Note: {store_dir} is out of date ({_listed(changed)} changed since the "
+                       f"build): loading {data_dir} in memory. Run secongraph build to update it.",
+                       err=True)  # fmt: skip
+    if store is None:
+        total = len(ontology_files()) + len(data_files(data_dir))
+        with _progress(total, "Loading") as advance:
+            store = build_store(data_dir, progress=advance, engine=engine)
+        loaded = len(store.files)
+        click.echo(
+            f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True
+        )
     if metrics:
         from .network import METRICS_GRAPH, add_collaboration_metrics
 
-        graph = add_collaboration_metrics(store)
-        click.echo(
-            f"Added the metrics of {len(graph)} organisations as <{METRICS_GRAPH}>.", err=True
-        )
+        if METRICS_GRAPH not in {f.graph for f in store.files}:
+            if from_disk:  # built with --no-metrics: read-only, so add them to a copy
+                store = store.in_memory_copy()
+            graph = add_collaboration_metrics(store)
+            click.echo(
+                f"Added the metrics of {len(graph)} organisations as <{METRICS_GRAPH}>.", err=True
+            )
     return store
+
+
+def _listed(items: list[str], shown: int = 3) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 @contextmanager

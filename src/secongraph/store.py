@@ -184,12 +184,15 @@ def _is_iri(text: str) -> bool:
 
 
 class Store:
-    """The SECON graph in an in-memory store, one named graph per loaded file.
+    """The SECON graph in an embedded store, one named graph per loaded file.
 
     Parameters
     ----------
     engine
         ``"oxigraph"`` (the default) or ``"rdflib"``: which engine answers :meth:`select`.
+    oxigraph
+        An Oxigraph store to use, such as the store on disk that ``build`` writes (see
+        :mod:`secongraph.built`); a new store in memory by default.
 
     Raises
     ------
@@ -203,13 +206,23 @@ class Store:
     0
     """
 
-    def __init__(self, *, engine: Engine = "oxigraph") -> None:
+    def __init__(self, *, engine: Engine = "oxigraph", oxigraph: ox.Store | None = None) -> None:
         if engine not in ENGINES:
             raise ParameterError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
         self.engine: Engine = engine
-        self.oxigraph = ox.Store()
+        self.oxigraph = ox.Store() if oxigraph is None else oxigraph
         self.rdflib: Dataset | None = Dataset(default_union=True) if engine == "rdflib" else None
         self.files: list[LoadedFile] = []
+        if oxigraph is not None:
+            self._mirror(oxigraph.named_graphs())
+
+    def in_memory_copy(self) -> Store:
+        """A copy of this store in memory, which can take graphs a read-only store cannot."""
+        copy = Store(engine=self.engine)
+        copy.oxigraph.extend(self.oxigraph)
+        copy._mirror(copy.oxigraph.named_graphs())
+        copy.files = list(self.files)
+        return copy
 
     def __len__(self) -> int:
         return len(self.oxigraph)

@@ -1,0 +1,258 @@
+"""The built store on disk: ``build`` writes it once, every other command opens it read-only.
+
+``secongraph build`` keeps an Oxigraph store on disk under the output folder (``out/store/``),
+with a manifest (``manifest.json``) of every file it was built from, the file's SHA-256 and the
+versions that built it. A rebuild reloads only the named graphs whose files changed (and the
+metrics, when anything did). The other commands open the store read-only when it is current: the
+data folder is the one it was built from and no file has changed since. A stale store is reported
+in one line and the data is loaded in memory instead, as it is when there is no built store.
+
+While ``build`` updates a store its manifest is removed first, so a build that is cut short leaves
+a store that no command trusts, and the next build starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .errors import StoreError
+from .files import write_atomically
+from .paths import ontology_files, package_folder
+from .store import METRICS_GRAPH, Engine, LoadedFile, Store, data_files, graph_name
+
+__all__ = ["MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "open_built", "stale_files"]
+
+logger = logging.getLogger(__name__)
+
+STORE_FOLDER = "store"
+"""Where ``build`` keeps the store, under its output folder."""
+MANIFEST = "manifest.json"
+_FORMAT = 1
+
+Progress = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Build:
+    """What :func:`build_on_disk` did: the store, and the files it (re)loaded and dropped."""
+
+    store: Store
+    loaded: tuple[Path, ...]
+    removed: tuple[str, ...]
+    metrics_changed: bool
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing had changed since the last build: the store was only opened."""
+        return not (self.loaded or self.removed or self.metrics_changed)
+
+
+def _versions() -> dict[str, str | int]:
+    return {"format": _FORMAT, "secongraph": __version__, "pyoxigraph": version("pyoxigraph")}
+
+
+def _digest(path: Path) -> str:
+    hashed = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hashed.update(block)
+    return hashed.hexdigest()
+
+
+def _inputs(data_dir: Path) -> dict[str, tuple[Path, bool]]:
+    """Every input of a build by its key in the manifest: ontology files by name, data files by
+    their path in the data folder."""
+    ontology = package_folder("ontology")
+    inputs = {f"ontology/{p.relative_to(ontology)}": (p, True) for p in ontology_files()}
+    inputs |= {str(p.relative_to(data_dir)): (p, False) for p in data_files(data_dir)}
+    return inputs
+
+
+def _read_manifest(folder: Path) -> dict[str, object] | None:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def build_on_disk(
+    data_dir: Path, out_dir: Path, *, metrics: bool = True, progress: Progress | None = None
+) -> Build:
+    """Build, or bring up to date, the store on disk in ``out_dir/store`` from ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder.
+    out_dir
+        The output folder; the store goes into its ``store/`` folder.
+    metrics
+        Add the collaboration metrics as ``…/graph/network-metrics``.
+    progress
+        Called with each file's path after it is loaded.
+
+    Raises
+    ------
+    SourceError
+        If a data file cannot be read or parsed (the store is then left for the next build to
+        redo: its manifest is gone).
+    StoreError
+        If the store cannot be opened or written.
+    """
+    folder = out_dir / STORE_FOLDER
+    manifest = _read_manifest(folder)
+    if manifest is not None and manifest.get("versions") != _versions():
+        manifest = None
+    if manifest is None and folder.exists():
+        shutil.rmtree(folder)
+    inputs = _inputs(data_dir)
+    digests = {key: _digest(path) for key, (path, _) in inputs.items()}
+    built = manifest.get("files", {}) if manifest else {}
+    assert isinstance(built, dict)
+    changed = [key for key in inputs if built.get(key) != digests[key]]
+    removed = [key for key in built if key not in inputs]
+    metrics_before = bool(manifest and manifest.get("metrics"))
+    metrics_changed = metrics != metrics_before or (metrics and bool(changed or removed))
+    (folder / MANIFEST).unlink(missing_ok=True)
+    store = _open(folder, read_only=False)
+    for key in removed:
+        _drop(store, _graph_of(key))
+    for key in changed:
+        path, is_ontology = inputs[key]
+        _drop(store, graph_name(path, ontology=is_ontology))
+        store.load(path, ontology=is_ontology)
+        if progress:
+            progress(path)
+    store.files = _files(store, inputs, data_dir)
+    if metrics_changed:
+        from .network import add_collaboration_metrics
+
+        _drop(store, METRICS_GRAPH)
+        store.files = [f for f in store.files if f.graph != METRICS_GRAPH]
+        if metrics:
+            add_collaboration_metrics(store)
+    store.oxigraph.flush()
+    _write_manifest(folder, data_dir, digests, store, metrics)
+    loaded = tuple(inputs[key][0] for key in changed)
+    return Build(store, loaded, tuple(removed), metrics_changed)
+
+
+def _graph_of(key: str) -> str:
+    path = Path(key)
+    if path.parts[0] == "ontology":
+        return graph_name(Path(*path.parts[1:]) if len(path.parts) > 2 else path, ontology=True)
+    return graph_name(path)
+
+
+def _drop(store: Store, graph: str) -> None:
+    node = ox.NamedNode(graph)
+    if store.oxigraph.contains_named_graph(node):
+        store.oxigraph.remove_graph(node)
+
+
+def _files(store: Store, inputs: dict[str, tuple[Path, bool]], data_dir: Path) -> list[LoadedFile]:
+    """The loaded files as the store holds them now (counted, not remembered), and the computed
+    metrics graph if the store has it."""
+    files = []
+    for path, is_ontology in inputs.values():
+        graph = graph_name(path, ontology=is_ontology)
+        files.append(LoadedFile(path, graph, _count(store, graph), is_ontology))
+    if store.oxigraph.contains_named_graph(ox.NamedNode(METRICS_GRAPH)):
+        files.append(LoadedFile(None, METRICS_GRAPH, _count(store, METRICS_GRAPH)))
+    return files
+
+
+def _count(store: Store, graph: str) -> int:
+    return sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def _write_manifest(
+    folder: Path, data_dir: Path, digests: dict[str, str], store: Store, metrics: bool
+) -> None:
+    manifest = {
+        "versions": _versions(),
+        "data": str(data_dir.resolve()),
+        "metrics": metrics,
+        "files": dict(sorted(digests.items())),
+        "graphs": {f.graph: f.triples for f in store.files},
+    }
+    write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
+
+
+def stale_files(data_dir: Path, folder: Path) -> list[str] | None:
+    """The inputs that changed since the store in ``folder`` was built from ``data_dir``.
+
+    ``None`` when there is no usable store there (no manifest, another data folder, other
+    versions); an empty list when the store is current.
+    """
+    manifest = _read_manifest(folder)
+    if manifest is None or manifest.get("versions") != _versions():
+        return None
+    if manifest.get("data") != str(data_dir.resolve()):
+        return None
+    built = manifest.get("files")
+    assert isinstance(built, dict)
+    inputs = _inputs(data_dir)
+    changed = [key for key, (path, _) in inputs.items() if built.get(key) != _digest(path)]
+    return changed + [key for key in built if key not in inputs]
+
+
+def open_built(data_dir: Path, folder: Path, *, engine: Engine = "oxigraph") -> Store:
+    """Open the store ``build`` wrote into ``folder``, read-only; ``engine`` answers queries
+    (``rdflib`` copies the graph into rdflib's store).
+
+    Raises
+    ------
+    StoreError
+        If there is no current store there: none was built, it was built from another data
+        folder or by other versions, or files changed since (the message names them).
+    """
+    changed = stale_files(data_dir, folder)
+    if changed is None:
+        raise StoreError(f"{folder}: no store built from {data_dir}", hint="Run secongraph build.")
+    if changed:
+        listed = ", ".join(changed[:3]) + (
+            f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        )
+        raise StoreError(f"{folder}: out of date ({listed} changed since the build)",
+                         hint="Run secongraph build.")  # fmt: skip
+    manifest = _read_manifest(folder)
+    assert manifest is not None
+    store = _open(folder, read_only=True, engine=engine)
+    store.files = _files_from(manifest, _inputs(data_dir))
+    return store
+
+
+def _files_from(
+    manifest: dict[str, object], inputs: dict[str, tuple[Path, bool]]
+) -> list[LoadedFile]:
+    graphs = manifest.get("graphs")
+    assert isinstance(graphs, dict)
+    by_graph = {graph_name(p, ontology=o): (p, o) for p, o in inputs.values()}
+    files = []
+    for graph, triples in graphs.items():
+        path, is_ontology = by_graph.get(graph, (None, False))
+        files.append(LoadedFile(path, graph, int(triples), is_ontology))
+    return files
+
+
+def _open(folder: Path, *, read_only: bool, engine: Engine = "oxigraph") -> Store:
+    try:
+        if not read_only:
+            folder.mkdir(parents=True, exist_ok=True)
+        oxigraph = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot open the store: {error}") from error
+    logger.info("opened %s (%s)", folder, "read-only" if read_only else "to update")
+    return Store(oxigraph=oxigraph, engine=engine)

@@ -1,0 +1,128 @@
+"""The store on disk: ``build`` writes it once, the other commands read it while it is current."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+
+from secongraph.built import MANIFEST, STORE_FOLDER, build_on_disk, open_built, stale_files
+from secongraph.cli import cli
+from secongraph.errors import StoreError
+from secongraph.queries import run_query
+from secongraph.store import METRICS_GRAPH, build_store, graph_name
+
+
+@pytest.fixture
+def data(tmp_path: Path, data_dir: Path) -> Path:
+    return Path(shutil.copytree(data_dir, tmp_path / "data"))
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_build_writes_a_store_with_its_manifest(data: Path, tmp_path: Path) -> None:
+    built = build_on_disk(data, tmp_path / "out")
+    folder = tmp_path / "out" / STORE_FOLDER
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert set(manifest["files"]) >= {"kmop-project-page.ttl", "ontology/secongraph.ttl"}
+    assert manifest["metrics"] is True and METRICS_GRAPH in manifest["graphs"]
+    in_memory = build_store(data)
+    assert len(built.store) > len(in_memory)  # the metrics
+    assert sum(manifest["graphs"].values()) == len(built.store)
+
+
+def test_a_rebuild_reloads_only_what_changed(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_on_disk(data, out, metrics=False)
+    assert len(first.loaded) == len(first.store.files)
+    del first
+    again = build_on_disk(data, out, metrics=False)
+    assert again.unchanged
+    del again
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text().replace("Social Economy", "Social  Economy"), encoding="utf-8")
+    (data / "harghita-county-council-site.ttl").unlink()
+    changed = build_on_disk(data, out, metrics=False)
+    assert changed.loaded == (page,)
+    assert changed.removed == ("harghita-county-council-site.ttl",)
+    gone = ox.NamedNode(graph_name(Path("harghita-county-council-site.ttl")))
+    assert not changed.store.oxigraph.contains_named_graph(gone)
+    fresh = build_store(data)
+    assert set(changed.store.oxigraph) == set(fresh.oxigraph)
+
+
+def test_questions_from_the_built_store_give_the_same_rows(data: Path, tmp_path: Path) -> None:
+    build_on_disk(data, tmp_path / "out").store.oxigraph.flush()
+    built = open_built(data, tmp_path / "out" / STORE_FOLDER)
+    memory = build_store(data)
+    for name in ("lead-partner", "timeline", "partners-by-country"):
+        assert run_query(built, name).rows == run_query(memory, name).rows, name
+
+
+def test_the_built_store_is_read_only(data: Path, tmp_path: Path) -> None:
+    build_on_disk(data, tmp_path / "out")
+    store = open_built(data, tmp_path / "out" / STORE_FOLDER)
+    quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"), ox.DefaultGraph())
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.oxigraph.add(quad)
+
+
+def test_a_stale_store_is_reported_and_data_loaded_in_memory(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("build", "--data", data, "--out", out).exit_code == 0
+    folder = out / STORE_FOLDER
+    assert stale_files(data, folder) == []
+    result = run("stats", "--data", data, "--store", folder)
+    assert result.exit_code == 0 and f"Opened {folder}" in result.output
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text() + "\n# reviewed\n", encoding="utf-8")
+    assert stale_files(data, folder) == ["kmop-project-page.ttl"]
+    with pytest.raises(StoreError, match=r"out of date \(kmop-project-page.ttl changed"):
+        open_built(data, folder)
+    result = run("stats", "--data", data, "--store", folder)
+    assert result.exit_code == 0
+    assert f"Note: {folder} is out of date (kmop-project-page.ttl changed since the build)" in (
+        result.output
+    )
+    assert "Loaded " in result.output
+
+
+def test_a_store_of_another_data_folder_is_not_used(
+    data: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run("build", "--data", data, "--out", out).exit_code == 0
+    assert stale_files(data_dir, out / STORE_FOLDER) is None
+    result = run("stats", "--data", data_dir, "--store", out / STORE_FOLDER)
+    assert "Opened" not in result.output and "Note:" not in result.output
+
+
+def test_a_build_cut_short_leaves_a_store_no_one_trusts(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_on_disk(data, out, metrics=False)
+    (data / "broken.ttl").write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = run("build", "--data", data, "--out", out)
+    assert result.exit_code == 3
+    assert not (out / STORE_FOLDER / MANIFEST).exists()
+    assert stale_files(data, out / STORE_FOLDER) is None
+    (data / "broken.ttl").unlink()
+    rebuilt = build_on_disk(data, out, metrics=False)
+    assert set(rebuilt.store.oxigraph) == set(build_store(data).oxigraph)
+
+
+def test_metrics_come_with_the_store_or_are_added_to_a_copy(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("build", "--data", data, "--out", out, "--no-metrics").exit_code == 0
+    folder = out / STORE_FOLDER
+    result = run("query", "run", "brokers", "-p", "country=GR", "--format", "csv",
+                 "--data", data, "--store", folder)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Added the metrics" in result.output
+    assert "region-of-peloponnese" in result.stdout
+    assert json.loads((folder / MANIFEST).read_text())["metrics"] is False  # untouched
