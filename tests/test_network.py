@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import math
+import random
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -34,6 +36,7 @@ from secongraph.network import (
     region_network,
     top_brokers,
 )
+from secongraph.network.projections import _Context, added_by_method
 from secongraph.store import Store, build_store, data_files
 from secongraph.validate import validate
 
@@ -388,6 +391,133 @@ def test_projections_are_deterministic(secon_store: Store, tmp_path: Path):
         assert list(graph) == sorted(graph)
         paths.append(export_network(graph, tmp_path / f"run-{run}.graphml", fmt="graphml"))
     assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+# --- co-participation counted in numpy, against plain-Python oracles (issue 9) ---------------
+
+
+def _oracle_ties(graph: Graph) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """Ties read with rdflib and counted pair by pair: shared top events and projects, and the
+    documents behind the participations and partnerships in them (stated ones only)."""
+
+    def top(event: URIRef) -> URIRef:
+        seen = {event}
+        while parents := sorted(set(graph.objects(event, SG.superEvent)) - seen):
+            event = parents[0]
+            seen.add(event)
+        return event
+
+    groups = set(graph.subjects(RDF.type, SG.ParticipantGroup))
+    members: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for kind, cls, unit_of, agent_of in (
+        ("events", SG.Participation, SG.event, SG.participant),
+        ("projects", SG.Partnership, SG.organisation, SG.member),
+    ):
+        for x in graph.subjects(RDF.type, cls):
+            agent, unit = graph.value(x, agent_of), graph.value(x, unit_of)
+            if agent in groups:
+                continue
+            key = (kind, str(top(unit) if kind == "events" else unit))
+            found = members.setdefault(key, {}).setdefault(str(agent), set())
+            found.update(str(s) for s in graph.objects(x, SG.source))
+    ties: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for (kind, unit), agents in members.items():
+        for a, b in combinations(sorted(agents), 2):
+            tie = ties.setdefault((a, b), {"events": [], "projects": [], "sources": []})
+            tie[kind].append(unit)
+            tie["sources"] = sorted(set(tie["sources"]) | agents[a] | agents[b])
+    return {pair: {k: sorted(v) for k, v in tie.items()} for pair, tie in ties.items()}
+
+
+def _pairwise(store: Store) -> dict[tuple[str, str], dict[str, object]]:
+    """The ties as the projection counted them before numpy: one Python object per pair of
+    organisations of each shared unit, from the same facts."""
+    context = _Context(
+        store, country=None, region=None, org_type=None, since=None, until=None, event=None
+    )
+    members: dict[tuple[str, str], dict[str, set[tuple[str | None, str]]]] = {}
+    for pair in context.event_pairs() + context.project_pairs():
+        if pair.agent in context.organisations:
+            unit = context.facts.top_event(pair.unit) if pair.kind == "event" else pair.unit
+            found = members.setdefault((pair.kind, unit), {}).setdefault(pair.agent, set())
+            found |= {(None, pair.stated_source)} if pair.stated_source else set()
+            found |= pair.additions
+    shared: dict[tuple[str, str], dict[str, set[object]]] = {}
+    for (kind, unit), agents in members.items():
+        for a, b in combinations(sorted(agents), 2):
+            tie = shared.setdefault((a, b), {"events": set(), "projects": set(), "found": set()})
+            tie["events" if kind == "event" else "projects"].add(unit)
+            tie["found"] |= agents[a] | agents[b]
+    label = context.facts.label
+    return {
+        pair: {
+            "weight": len(tie["events"]) + len(tie["projects"]),
+            "events": sorted(map(str, tie["events"])),
+            "event_labels": [label(str(e)) for e in sorted(map(str, tie["events"]))],
+            "projects": sorted(map(str, tie["projects"])),
+            "project_labels": [label(str(p)) for p in sorted(map(str, tie["projects"]))],
+            "sources": sorted({d for m, d in tie["found"] if m is None}),  # type: ignore[misc]
+            "added": added_by_method((m, d) for m, d in tie["found"] if m is not None),  # type: ignore[misc]
+        }
+        for pair, tie in sorted(shared.items())
+    }
+
+
+def _synthetic_folder(folder: Path) -> Path:
+    """A SYNTHETIC data folder: 30 organisations, 8 events with days, 3 projects, invented
+    participations and partnerships with their sources."""
+    rng = random.Random(3)
+    base = "https://example.org/synthetic/"
+    lines = [f"@prefix sg: <{SG}> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    for o in range(30):
+        lines.append(f'<{base}org/{o}> a sg:NGO ; rdfs:label "SYNTHETIC organisation {o}"@en .')
+    events = [f"{base}event/{e}" for e in range(8)]
+    for e, event in enumerate(events[:]):
+        lines.append(f'<{event}> a sg:Workshop ; rdfs:label "SYNTHETIC event {e}"@en .')
+        for day in range(e % 3):
+            events.append(f"{event}/day-{day}")
+            lines.append(f"<{event}/day-{day}> a sg:Meeting ; sg:superEvent <{event}> .")
+    for p in range(3):
+        lines.append(f'<{base}project/{p}> a sg:Project ; rdfs:label "SYNTHETIC project {p}"@en .')
+    for x in range(160):
+        kind = rng.random() < 0.85
+        predicates = ("sg:Participation", "sg:event", "sg:participant")
+        predicates = predicates if kind else ("sg:Partnership", "sg:organisation", "sg:member")
+        unit = rng.choice(events) if kind else f"{base}project/{rng.randrange(3)}"
+        lines.append(
+            f"<{base}x/{x}> a {predicates[0]} ; {predicates[1]} <{unit}> ; "
+            f"{predicates[2]} <{base}org/{rng.randrange(30)}> ; "
+            f"sg:source <{base}source/{rng.randrange(5)}> ."
+        )
+    (folder / "synthetic.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["secon", "synthetic"])
+def test_co_participation_equals_pairwise_counting(
+    secon_store: Store, data_dir: Path, tmp_path: Path, name: str
+):
+    if name == "secon":
+        store, triples = secon_store, Graph()
+        for path in data_files(data_dir):
+            triples.parse(path)
+    else:
+        folder = _synthetic_folder(tmp_path)
+        store, triples = build_store(folder), parse(folder, "synthetic.ttl")
+    graph = co_participation(store)
+    ties = {(a, b) if a < b else (b, a): data for a, b, data in graph.edges(data=True)}
+    # the same ties, weights, events, projects and attributes as counting pair by pair
+    assert ties == _pairwise(store)
+    assert [(a, b) for a, b in graph.edges] == sorted(ties)
+    # and the same ties, units and sources as rdflib read pair by pair from the files
+    expected = _oracle_ties(triples)
+    assert set(ties) == set(expected)
+    for pair, tie in expected.items():
+        assert ties[pair]["weight"] == len(tie["events"]) + len(tie["projects"]), pair
+        assert (ties[pair]["events"], ties[pair]["projects"]) == (tie["events"], tie["projects"])
+        if name == "synthetic":  # every source there is stated
+            assert ties[pair]["sources"] == tie["sources"], pair
+    assert graph.number_of_edges() > (60 if name == "synthetic" else 80)
 
 
 # --- metrics: known answers -------------------------------------------------------------------
