@@ -690,15 +690,18 @@ def test_one_betweenness_source_is_refused():
         compute_metrics(nx.path_graph(3), betweenness_k=1)
 
 
-def test_igraph_is_imported_only_when_metrics_are_computed():
+def test_igraph_and_numpy_are_imported_only_when_networks_are_computed():
     import subprocess
     import sys
 
-    code = "import sys; import secongraph.cli, secongraph.network; print('igraph' in sys.modules)"
+    code = (
+        "import sys; import secongraph.cli, secongraph.network; "
+        "print(sorted({'igraph', 'numpy'} & set(sys.modules)))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[]"
 
 
 def test_top_brokers_per_group(secon_store: Store):
