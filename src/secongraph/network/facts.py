@@ -79,7 +79,8 @@ def _select(store: Store, query: str) -> list[dict[str, _Term]]:
     solutions = store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+    # a solution iterates over its values in the order of the variables: one pass, no look-ups
+    return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
 
 
 def _pairs(rows: list[dict[str, _Term]]) -> list[Pair]:
