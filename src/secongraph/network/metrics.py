@@ -73,8 +73,8 @@ def compute_metrics(
         Seed of the betweenness sampling and of Louvain.
     betweenness_k_threshold
         The largest graph (in nodes) whose betweenness is computed exactly: one breadth-first
-        search per node, 2.0 s for 1,666 nodes and 92,328 ties here (networkx took 104 s;
-        benchmarks/README.md).
+        search per node, 0.8 to 2.5 s for 1,666 nodes and 92,328 ties here (networkx took
+        104 s; benchmarks/README.md).
     betweenness_k
         How many source nodes estimate betweenness in larger graphs (each costs one
         breadth-first search over all ties); at least 2.
