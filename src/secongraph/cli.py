@@ -314,6 +314,9 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> 
         f"Co-participation network: {graph.number_of_nodes()} organisations, "
         f"{graph.number_of_edges()} ties; communities: {communities}"
     )
+    method = graph.graph["metrics"]
+    sample = f" ({method['betweenness_sample']})" if "betweenness_sample" in method else ""
+    click.echo(f"Betweenness: {method['betweenness']}{sample}")
     _print_brokers(
         "Top brokers per NUTS 2 region (ISO country code where no region is known)",
         "region", graph, ("nuts2", "country_code"), top,

@@ -79,7 +79,8 @@ def _select(store: Store, query: str) -> list[dict[str, _Term]]:
     solutions = store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+    # a solution iterates over its values in the order of the variables: one pass, no look-ups
+    return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
 
 
 def _pairs(rows: list[dict[str, _Term]]) -> list[Pair]:
@@ -180,6 +181,7 @@ class Facts:
     graph_sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     graph_added: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     depths: dict[str, int] = field(default_factory=dict)
+    chains: dict[str, list[str]] = field(default_factory=dict)  # ancestors, once computed
 
     @classmethod
     def load(cls, store: Store) -> Facts:
@@ -268,13 +270,21 @@ class Facts:
     # -- events ------------------------------------------------------------------------------
 
     def ancestors(self, event: str) -> list[str]:
-        """The events above ``event``, nearest first (the first parent in IRI order at each step)."""
-        chain: list[str] = []
-        current = event
-        while parents := sorted(self.links.get(current, {}).get("super", set()) - {event, *chain}):
-            current = parents[0]
-            chain.append(current)
-        return chain
+        """The events above ``event``, nearest first (the first parent in IRI order at each step).
+
+        Remembered per event: every participation asks for its event's chain, several times.
+        """
+        chain = self.chains.get(event)
+        if chain is None:
+            chain = []
+            current = event
+            while parents := sorted(
+                self.links.get(current, {}).get("super", set()) - {event, *chain}
+            ):
+                current = parents[0]
+                chain.append(current)
+            self.chains[event] = chain
+        return list(chain)
 
     def top_event(self, event: str) -> str:
         return ([event, *self.ancestors(event)])[-1]

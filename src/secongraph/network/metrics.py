@@ -1,23 +1,37 @@
-"""Network metrics: degree, weighted degree, betweenness, eigenvector and communities."""
+"""Network metrics: degree, weighted degree, betweenness, eigenvector and communities.
+
+Betweenness, eigenvector centrality and Louvain communities run in igraph's C core (imported
+when the metrics are computed, so the command line starts without it); the values follow
+networkx's conventions, and the tests check them against networkx on the SECON graph.
+"""
 
 from __future__ import annotations
 
 import logging
 import math
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from networkx.algorithms.community import louvain_communities
 
-from ..errors import SecongraphError
+from ..errors import ParameterError, SecongraphError
+
+if TYPE_CHECKING:
+    import igraph
 
 logger = logging.getLogger(__name__)
 
 METRICS = ("degree", "weighted_degree", "betweenness", "eigenvector", "community")
 """The node attributes :func:`compute_metrics` adds, in the order they are written back."""
+
+BETWEENNESS_SAMPLING = (
+    "Brandes accumulation from k source nodes drawn without replacement with the seed, scaled "
+    "as networkx's betweenness_centrality(k=...) scales it"
+)
+"""How betweenness is estimated above the threshold (recorded with the metrics)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -29,36 +43,41 @@ def compute_metrics(
     graph: nx.Graph,
     *,
     seed: int = 42,
-    betweenness_k_threshold: int = 1000,
+    betweenness_k_threshold: int = 2000,
     betweenness_k: int = 100,
 ) -> nx.Graph:
     """Add ``degree``, ``weighted_degree``, ``betweenness``, ``eigenvector`` and ``community``
     to every node of ``graph`` (in place) and return it.
 
-    - ``betweenness``: normalised, unweighted (a tie's weight is a strength, not a distance);
-      exact up to ``betweenness_k_threshold`` nodes, above that estimated from
-      ``betweenness_k`` source nodes sampled with ``seed``.
+    - ``betweenness``: normalised, unweighted (a tie's weight is a strength, not a distance), as
+      networkx's ``betweenness_centrality``; exact up to ``betweenness_k_threshold`` nodes.
+      Above that it is estimated from ``betweenness_k`` source nodes drawn with ``seed`` (the
+      same nodes networkx would draw): shortest paths are counted from those sources only and
+      scaled as networkx scales its ``k`` estimate (a sampled source by 1/((k-1)(n-2)), any other
+      node by 1/(k(n-2)), times 2 for unordered pairs), so the estimate equals networkx's.
     - ``eigenvector``: weighted, computed per connected component (it is defined for connected
       graphs), each component's vector scaled by sqrt(size / n) so the values have unit norm over
       the whole graph and every node of a regular component gets 1/sqrt(n); isolated nodes get 0.
-      If power iteration does not converge, networkx's numpy solver is used when numpy and scipy
-      are installed.
-    - ``community``: networkx Louvain (``weight="weight"``, ``seed``), numbered from 0 by
-      decreasing size, then by smallest member.
+    - ``community``: Louvain (``weight="weight"``, resolution 1, igraph's multilevel method
+      seeded with ``seed``), numbered from 0 by decreasing size, then by smallest member.
 
-    The graph attribute ``metrics`` records the seed and how betweenness was computed.
+    The graph attribute ``metrics`` records the seed and how betweenness was computed:
+    ``"exact"``, or ``"approximate, k=K"`` with ``betweenness_sample`` saying how many sources
+    of how many nodes and how they were drawn (written to the run's parameters in RDF).
 
     Parameters
     ----------
     graph
-        An undirected graph whose edge weights, if any, are in ``weight``.
+        An undirected graph whose edge weights, if any, are in ``weight`` (default 1).
     seed
         Seed of the betweenness sampling and of Louvain.
     betweenness_k_threshold
-        The largest graph (in nodes) whose betweenness is computed exactly.
+        The largest graph (in nodes) whose betweenness is computed exactly: one breadth-first
+        search per node, 0.8 to 2.5 s for 1,666 nodes and 92,328 ties here (networkx took
+        104 s; benchmarks/README.md).
     betweenness_k
         How many source nodes estimate betweenness in larger graphs (each costs one
-        breadth-first search over all ties).
+        breadth-first search over all ties); at least 2.
 
     Returns
     -------
@@ -67,8 +86,10 @@ def compute_metrics(
 
     Raises
     ------
+    ParameterError
+        If ``betweenness_k`` is below 2 (one source cannot estimate a source's own value).
     SecongraphError
-        If eigenvector centrality does not converge and numpy/scipy are missing.
+        If igraph cannot compute eigenvector centrality (its ARPACK solver fails).
 
     Examples
     --------
@@ -76,52 +97,89 @@ def compute_metrics(
     >>> g.nodes["b"]["degree"], g.nodes["b"]["betweenness"], g.nodes["a"]["community"]
     (2, 1.0, 0)
     """
-    n = graph.number_of_nodes()
+    import igraph
+
+    if betweenness_k < 2:
+        raise ParameterError(f"betweenness_k={betweenness_k}: at least 2 source nodes are needed.")
+    nodes = list(graph)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    network = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in graph.edges()])
+    network.es["weight"] = [float(w) for _, _, w in graph.edges(data="weight", default=1)]
     k = min(betweenness_k, n) if n > betweenness_k_threshold else None
-    betweenness = nx.betweenness_centrality(graph, k=k, seed=seed if k else None)
-    eigenvector = _eigenvector(graph)
+    sources = None if k is None or k == n else random.Random(seed).sample(nodes, k)
+    betweenness = _betweenness(network, [index[s] for s in sources] if sources else None)
+    # igraph draws ARPACK's start vector and Louvain's node order from its random generator:
+    # a private one seeded here, so the same graph gives the same values to the last digit
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        eigenvector = _eigenvector(network)
+        parts = [list(c) for c in network.community_multilevel(weights="weight")]
+    finally:
+        igraph.set_random_number_generator(random)
     communities = sorted(
-        louvain_communities(graph, weight="weight", seed=seed),
+        ([nodes[i] for i in members] for members in parts),
         key=lambda c: (-len(c), min(str(node) for node in c)),
     )
     community = {node: number for number, members in enumerate(communities) for node in members}
     weighted = dict(graph.degree(weight="weight"))
     for node, degree in graph.degree():
+        i = index[node]
         graph.nodes[node].update(
             degree=degree,
             weighted_degree=weighted[node],
-            betweenness=betweenness[node],
-            eigenvector=eigenvector[node],
+            betweenness=betweenness[i],
+            eigenvector=eigenvector[i],
             community=community[node],
         )
-    graph.graph["metrics"] = {
-        "seed": seed,
-        "betweenness": "exact" if k is None else f"approximate, k={k}",
-    }
+    record: dict[str, Any] = {"seed": seed, "betweenness": "exact"}
+    if sources is not None:
+        record["betweenness"] = f"approximate, k={len(sources)}"
+        record["betweenness_sample"] = f"{len(sources)} of {n} source nodes; {BETWEENNESS_SAMPLING}"
+    graph.graph["metrics"] = record
     return graph
 
 
-def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
-    n = graph.number_of_nodes()
-    values: dict[Any, float] = {}
-    for component in nx.connected_components(graph):
+def _betweenness(network: igraph.Graph, sources: list[int] | None) -> list[float]:
+    """Normalised betweenness as networkx computes it: exact, or estimated from ``sources``.
+
+    igraph counts each unordered pair once (from a subset of sources, half the dependencies
+    accumulated from them); networkx's normalised value counts ordered pairs over
+    (n-1)(n-2), hence the factor 2.
+    """
+    n = network.vcount()
+    if n < 3:
+        return [0.0] * n
+    if sources is None:
+        raw = network.betweenness(directed=False)
+        return [2 * value / ((n - 1) * (n - 2)) for value in raw]
+    k = len(sources)
+    raw = network.betweenness(directed=False, sources=sources)
+    source_scale, other_scale = 2 / ((k - 1) * (n - 2)), 2 / (k * (n - 2))
+    chosen = set(sources)
+    return [value * (source_scale if i in chosen else other_scale) for i, value in enumerate(raw)]
+
+
+def _eigenvector(network: igraph.Graph) -> list[float]:
+    """Weighted eigenvector centrality per connected component, unit norm over the graph."""
+    import igraph
+
+    n = network.vcount()
+    values = [0.0] * n
+    for component in network.connected_components():
         if len(component) == 1:
-            values.update(dict.fromkeys(component, 0.0))
             continue
-        sub = graph.subgraph(component)
+        sub = network.induced_subgraph(component)
         try:
-            centrality = nx.eigenvector_centrality(sub, max_iter=1000, weight="weight")
-        except nx.PowerIterationFailedConvergence as error:
-            logger.warning("eigenvector centrality did not converge; trying the numpy solver")
-            try:
-                centrality = nx.eigenvector_centrality_numpy(sub, weight="weight")
-            except ImportError:
-                raise SecongraphError(
-                    "Eigenvector centrality did not converge.",
-                    hint="Install numpy and scipy for the exact solver.",
-                ) from error
-        scale = math.sqrt(len(component) / n)
-        values.update({node: value * scale for node, value in centrality.items()})
+            centrality = sub.eigenvector_centrality(weights="weight")
+        except igraph.InternalError as error:
+            raise SecongraphError(
+                f"Eigenvector centrality failed on a component of {len(component)} nodes: {error}"
+            ) from error
+        norm = math.sqrt(math.fsum(value * value for value in centrality)) or 1.0
+        scale = math.sqrt(len(component) / n) / norm
+        for vertex, value in zip(component, centrality, strict=True):
+            values[vertex] = value * scale
     return values
 
 

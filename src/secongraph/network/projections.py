@@ -4,13 +4,15 @@ How ties are counted, and what every node carries, is described in the package d
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from itertools import combinations, product
-from typing import Any, Literal
+from itertools import combinations, pairwise, product
+from typing import Any
 
 import networkx as nx
 
@@ -204,28 +206,103 @@ def _co_participation(context: _Context) -> nx.Graph:
         if pair.stated_source:
             evidence.add((None, pair.stated_source))
         evidence |= pair.additions
-    # per tie: shared events, shared projects (each list in IRI order), evidence
-    ties: dict[tuple[str, str], tuple[list[str], list[str], set[tuple[str | None, str]]]] = {}
-    for (kind, unit), agents in sorted(members.items()):
-        shared: Literal[0, 1] = 0 if kind == "event" else 1
-        for a, b in combinations(sorted(agents), 2):
-            tie = ties.get((a, b))
-            if tie is None:
-                tie = ties[(a, b)] = ([], [], set())
-            tie[shared].append(unit)
-            tie[2].update(agents[a], agents[b])
+    units = sorted(members)  # events first ("event" < "project"), each kind in IRI order
+    agents = sorted(set().union(*members.values()))
+    index = {agent: i for i, agent in enumerate(agents)}
     graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
-    _add_nodes(graph, {a: context.node(a) for a in set().union(*members.values())})
-    labels = {unit: facts.label(unit) for _, unit in members}
-    for (a, b), (events, projects, evidence) in sorted(ties.items()):
-        shared_units = {
-            "events": events,
-            "projects": projects,
-            "sources": {d for m, d in evidence if m is None},
-            "added": {(m, d) for m, d in evidence if m is not None},
-        }
-        graph.add_edge(a, b, **_tie(labels, shared_units))
+    _add_nodes(graph, {a: context.node(a) for a in agents})
+    labels = [facts.label(unit) for _, unit in units]
+    iris = [unit for _, unit in units]
+    first_project = sum(1 for kind, _ in units if kind == "event")
+    # the evidence of the organisations that have some, per unit (most have none at scale)
+    known = [{index[a]: found for a, found in members[unit].items() if found} for unit in units]
+    ties = _shared_units([[index[a] for a in members[unit]] for unit in units], len(agents))
+    with _collector_paused():
+        graph.add_edges_from(
+            (agents[a], agents[b], _shared(a, b, shared, iris, labels, first_project, known))
+            for a, b, shared in ties
+        )
     return graph
+
+
+def _shared_units(members: list[list[int]], count: int) -> Iterator[tuple[int, int, list[int]]]:
+    """Every two organisations that share a unit, and the units they share.
+
+    ``members`` lists the organisations (numbers below ``count``) of each unit. The pairs are
+    counted in numpy (one array row per unit size), so no Python object is made per pair of
+    one unit: ties come out in order of (a, b), with a < b, their units in increasing order.
+    """
+    import numpy as np
+
+    by_size: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+    for number, organisations in enumerate(members):
+        if len(organisations) > 1:
+            by_size[len(organisations)].append((number, sorted(organisations)))
+    codes, units = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for size, rows in by_size.items():
+        table = np.array([row for _, row in rows], dtype=np.int64)
+        first, second = np.triu_indices(size, 1)
+        codes.append((table[:, first] * count + table[:, second]).ravel())
+        units.append(np.repeat(np.array([n for n, _ in rows], dtype=np.int64), len(first)))
+    code, unit = np.concatenate(codes), np.concatenate(units)
+    order = np.lexsort((unit, code))
+    code, unit = code[order], unit[order]
+    starts = np.flatnonzero(np.diff(code)) + 1
+    bounds = [0, *starts.tolist(), len(code)]
+    firsts = code[np.array(bounds[:-1], dtype=np.int64)].tolist() if len(code) else []
+    shared = unit.tolist()
+    for tie, (start, end) in enumerate(pairwise(bounds)):
+        a, b = divmod(firsts[tie], count)
+        yield a, b, shared[start:end]
+
+
+def _shared(
+    a: int,
+    b: int,
+    shared: list[int],
+    iris: list[str],
+    labels: list[str],
+    first_project: int,
+    evidence: list[dict[int, set[tuple[str | None, str]]]],
+) -> dict[str, Any]:
+    """The attributes of the tie between organisations ``a`` and ``b`` (as :func:`_tie` makes
+    them), from the numbers of the units they share, events before projects."""
+    if shared[-1] < first_project:  # events only, the common case
+        split = len(shared)
+    else:
+        split = next(i for i, u in enumerate(shared) if u >= first_project)
+    found: set[tuple[str | None, str]] = set()
+    for u in shared:
+        if evidence[u]:
+            found.update(evidence[u].get(a, ()), evidence[u].get(b, ()))
+    if not found:
+        sources: list[str] = []
+        added: dict[str, list[str]] = {}
+    else:
+        sources = sorted({d for m, d in found if m is None})
+        added = added_by_method((m, d) for m, d in found if m is not None)
+    return {
+        "weight": len(shared),
+        "events": [iris[u] for u in shared[:split]],
+        "event_labels": [labels[u] for u in shared[:split]],
+        "projects": [iris[u] for u in shared[split:]],
+        "project_labels": [labels[u] for u in shared[split:]],
+        "sources": sources,
+        "added": added,
+    }
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large graph is built: a million new
+    edge dictionaries would otherwise set it off again and again over objects that all live."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
