@@ -103,24 +103,29 @@ def test_a_store_of_another_data_folder_is_not_used(
     assert "Opened" not in result.output and "Note:" not in result.output
 
 
-def test_a_build_cut_short_leaves_a_store_no_one_trusts(data: Path, tmp_path: Path) -> None:
+def test_a_failed_build_leaves_the_previous_store_as_it_was(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build_on_disk(data, out, metrics=False)
     (data / "broken.ttl").write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
-    result = run("build", "--data", data, "--out", out)
-    assert result.exit_code == 3
-    assert not (out / STORE_FOLDER / MANIFEST).exists()
-    assert stale_files(data, out / STORE_FOLDER) is None
+    assert run("build", "--data", data, "--out", out).exit_code == 3
+    assert not (out / STORE_FOLDER).exists()  # a first build that fails leaves no store
+    assert [p.name for p in out.iterdir()] == []
     (data / "broken.ttl").unlink()
-    rebuilt = build_on_disk(data, out, metrics=False)
-    assert set(rebuilt.store.oxigraph) == set(build_store(data).oxigraph)
+    before = set(build_on_disk(data, out, metrics=False).store.oxigraph)
+    manifest = (out / STORE_FOLDER / MANIFEST).read_bytes()
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text() + "\n<urn:a> <urn:b> .\n", encoding="utf-8")
+    assert run("build", "--data", data, "--out", out, "--no-metrics").exit_code == 3
+    assert (out / STORE_FOLDER / MANIFEST).read_bytes() == manifest
+    assert stale_files(data, out / STORE_FOLDER) == ["kmop-project-page.ttl"]
+    page.write_text(page.read_text().replace("\n<urn:a> <urn:b> .\n", ""), encoding="utf-8")
+    assert set(open_built(data, out / STORE_FOLDER).oxigraph) == before
 
 
 def test_metrics_come_with_the_store_or_are_added_to_a_copy(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("build", "--data", data, "--out", out, "--no-metrics").exit_code == 0
     folder = out / STORE_FOLDER
-    result = run("query", "run", "brokers", "-p", "country=GR", "--format", "csv",
+    result = run("query", "run", "brokers", "-p", "country=GR", "--format", "csv", "--metrics",
                  "--data", data, "--store", folder)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Added the metrics" in result.output

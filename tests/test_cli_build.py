@@ -69,7 +69,7 @@ def test_malformed_turtle_names_file_and_line_exits_3_and_writes_nothing(
     assert len(lines) == 1
     assert lines[0].startswith(f"Error: {broken}:4:")
     assert (out / "secon.ttl").read_text(encoding="utf-8") == "previous build\n"
-    assert sorted(p.name for p in out.iterdir()) == ["secon.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["secon.ttl"]  # no store, no temporary
 
 
 def test_validate_accepts_the_secon_data(data_dir: Path) -> None:

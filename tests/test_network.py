@@ -850,3 +850,19 @@ def test_cli_bad_values_exit_2_with_one_line(
     assert code == 2
     errors = [line for line in output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and errors[0].startswith(message)
+
+
+def test_a_graph_where_no_two_organisations_meet_has_no_ties(tmp_path: Path) -> None:
+    """Regression: counting ties in numpy failed on data where no event has two organisations."""
+    (tmp_path / "one.ttl").write_text(
+        "@prefix sg: <https://w3id.org/secongraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/o> a sg:NGO ; rdfs:label 'Lone NGO'@en .\n"
+        "<https://example.org/e> a sg:Workshop .\n"
+        "<https://example.org/p> a sg:Participation ; sg:event <https://example.org/e> ;\n"
+        "    sg:participant <https://example.org/o> .\n",
+        encoding="utf-8",
+    )
+    graph = co_participation(build_store(tmp_path))
+    assert graph.number_of_edges() == 0
+    assert compute_metrics(graph).number_of_edges() == 0

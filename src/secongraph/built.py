@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -28,7 +29,15 @@ from . import __version__
 from .errors import StoreError
 from .files import write_atomically
 from .paths import ontology_files, package_folder
-from .store import METRICS_GRAPH, Engine, LoadedFile, Store, data_files, graph_name
+from .store import (
+    METRICS_GRAPH,
+    Engine,
+    LoadedFile,
+    Store,
+    data_files,
+    graph_name,
+    parse_file,
+)
 
 __all__ = ["MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "open_built", "stale_files"]
 
@@ -91,6 +100,11 @@ def build_on_disk(
 ) -> Build:
     """Build, or bring up to date, the store on disk in ``out_dir/store`` from ``data_dir``.
 
+    A first build (or one after a change of versions) loads every file into a new store beside
+    the old one and puts it in its place when it is complete. A rebuild parses the files that
+    changed first and only then changes the store. Either way, a file that cannot be loaded
+    leaves the previous store as it was.
+
     Parameters
     ----------
     data_dir
@@ -100,13 +114,12 @@ def build_on_disk(
     metrics
         Add the collaboration metrics as ``…/graph/network-metrics``.
     progress
-        Called with each file's path after it is loaded.
+        Called with each file's path after it is read.
 
     Raises
     ------
     SourceError
-        If a data file cannot be read or parsed (the store is then left for the next build to
-        redo: its manifest is gone).
+        If a data file cannot be read or parsed.
     StoreError
         If the store cannot be opened or written.
     """
@@ -114,38 +127,79 @@ def build_on_disk(
     manifest = _read_manifest(folder)
     if manifest is not None and manifest.get("versions") != _versions():
         manifest = None
-    if manifest is None and folder.exists():
-        shutil.rmtree(folder)
     inputs = _inputs(data_dir)
     digests = {key: _digest(path) for key, (path, _) in inputs.items()}
-    built = manifest.get("files", {}) if manifest else {}
+    if manifest is None:
+        return _build_afresh(folder, data_dir, inputs, digests, metrics=metrics, progress=progress)
+    built = manifest.get("files", {})
     assert isinstance(built, dict)
     changed = [key for key in inputs if built.get(key) != digests[key]]
     removed = [key for key in built if key not in inputs]
-    metrics_before = bool(manifest and manifest.get("metrics"))
-    metrics_changed = metrics != metrics_before or (metrics and bool(changed or removed))
-    (folder / MANIFEST).unlink(missing_ok=True)
+    metrics_changed = metrics != bool(manifest.get("metrics")) or (
+        metrics and bool(changed or removed)
+    )
+    parsed = []
+    for key in changed:  # all of them, before anything changes
+        path, is_ontology = inputs[key]
+        parsed.append((path, *parse_file(path, ontology=is_ontology), is_ontology))
+        if progress:
+            progress(path)
+    if not (changed or removed or metrics_changed):
+        store = _open(folder, read_only=False)
+        store.files = _files(store, inputs)
+        return Build(store, (), (), False)
+    (folder / MANIFEST).unlink()  # from here until the new manifest, no command trusts it
     store = _open(folder, read_only=False)
     for key in removed:
         _drop(store, _graph_of(key))
-    for key in changed:
-        path, is_ontology = inputs[key]
-        _drop(store, graph_name(path, ontology=is_ontology))
-        store.load(path, ontology=is_ontology)
-        if progress:
-            progress(path)
-    store.files = _files(store, inputs, data_dir)
-    if metrics_changed:
-        from .network import add_collaboration_metrics
+    for path, graph, quads, is_ontology in parsed:
+        _drop(store, graph)
+        store.add_file(path, graph, quads, ontology=is_ontology)
+    _finish(store, folder, data_dir, inputs, digests, metrics=metrics, redo=metrics_changed)
+    return Build(store, tuple(p for p, *_ in parsed), tuple(removed), metrics_changed)
 
+
+def _build_afresh(
+    folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]], digests: dict[str, str],
+    *, metrics: bool, progress: Progress | None,
+) -> Build:  # fmt: skip
+    """Load every input into a new store beside ``folder``, then put it in its place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        store = _open(fresh, read_only=False)
+        for path, is_ontology in inputs.values():
+            store.load(path, ontology=is_ontology)
+            if progress:
+                progress(path)
+        _finish(store, fresh, data_dir, inputs, digests, metrics=metrics, redo=True)
+        del store  # closes the store, so it can move
+        if folder.exists():
+            shutil.rmtree(folder)
+        fresh.rename(folder)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    store = _open(folder, read_only=False)
+    store.files = _files(store, inputs)
+    return Build(store, tuple(path for path, _ in inputs.values()), (), True)
+
+
+def _finish(
+    store: Store, folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]],
+    digests: dict[str, str], *, metrics: bool, redo: bool,
+) -> None:  # fmt: skip
+    """Count the files, add or drop the metrics, flush, and write the manifest last."""
+    store.files = _files(store, inputs)
+    if redo:
         _drop(store, METRICS_GRAPH)
         store.files = [f for f in store.files if f.graph != METRICS_GRAPH]
         if metrics:
+            from .network import add_collaboration_metrics
+
             add_collaboration_metrics(store)
     store.oxigraph.flush()
     _write_manifest(folder, data_dir, digests, store, metrics)
-    loaded = tuple(inputs[key][0] for key in changed)
-    return Build(store, loaded, tuple(removed), metrics_changed)
 
 
 def _graph_of(key: str) -> str:
@@ -161,7 +215,7 @@ def _drop(store: Store, graph: str) -> None:
         store.oxigraph.remove_graph(node)
 
 
-def _files(store: Store, inputs: dict[str, tuple[Path, bool]], data_dir: Path) -> list[LoadedFile]:
+def _files(store: Store, inputs: dict[str, tuple[Path, bool]]) -> list[LoadedFile]:
     """The loaded files as the store holds them now (counted, not remembered), and the computed
     metrics graph if the store has it."""
     files = []

@@ -546,7 +546,7 @@ def query_show(name: str, queries_dir: Path | None) -> None:
 @queries_option
 @data_option
 @store_option
-@metrics_option(default=True)
+@metrics_option(default=False)
 def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
               engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
               max_mib: int, queries_dir: Path | None, data_dir: Path, store_dir: Path, metrics: bool) -> None:  # fmt: skip

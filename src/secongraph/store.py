@@ -237,12 +237,13 @@ class Store:
             (unless ``ontology``) its name makes no graph name or a reserved one, or it fills a
             reserved graph (see :func:`reserved_graph` and :func:`data_files`).
         """
-        if not ontology:
-            _check_graph_name(path)
-        graph = graph_name(path, ontology=ontology)
-        quads = read_quads(
-            path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
-        )
+        graph, quads = parse_file(path, ontology=ontology)
+        return self.add_file(path, graph, quads, ontology=ontology)
+
+    def add_file(
+        self, path: Path, graph: str, quads: list[ox.Quad], *, ontology: bool = False
+    ) -> LoadedFile:
+        """Add the quads :func:`parse_file` read from ``path`` as the named graph ``graph``."""
         self.oxigraph.extend(quads)
         self._mirror({q.graph_name for q in quads})
         loaded = LoadedFile(path, graph, len(quads), ontology)
@@ -468,6 +469,23 @@ class Store:
                 triples = {q.triple for q in self.oxigraph}
                 ox.serialize(sorted(triples, key=str), tmp, fmt, prefixes=prefixes)
         return path
+
+
+def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad]]:
+    """Parse ``path`` completely, as :meth:`Store.load` loads it: its graph name and its quads.
+
+    Raises
+    ------
+    SourceError
+        As :meth:`Store.load` does.
+    """
+    if not ontology:
+        _check_graph_name(path)
+    graph = graph_name(path, ontology=ontology)
+    quads = read_quads(
+        path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
+    )
+    return graph, quads
 
 
 def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:

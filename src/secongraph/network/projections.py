@@ -245,11 +245,13 @@ def _shared_units(members: list[list[int]], count: int) -> Iterator[tuple[int, i
         codes.append((table[:, first] * count + table[:, second]).ravel())
         units.append(np.repeat(np.array([n for n, _ in rows], dtype=np.int64), len(first)))
     code, unit = np.concatenate(codes), np.concatenate(units)
+    if not len(code):  # no unit has two organisations: no tie
+        return
     order = np.lexsort((unit, code))
     code, unit = code[order], unit[order]
     starts = np.flatnonzero(np.diff(code)) + 1
     bounds = [0, *starts.tolist(), len(code)]
-    firsts = code[np.array(bounds[:-1], dtype=np.int64)].tolist() if len(code) else []
+    firsts = code[np.array(bounds[:-1], dtype=np.int64)].tolist()
     shared = unit.tolist()
     for tie, (start, end) in enumerate(pairwise(bounds)):
         a, b = divmod(firsts[tie], count)
