@@ -213,14 +213,14 @@ def test_an_output_folder_under_a_file_is_one_line(tmp_path: Path, data_dir: Pat
     blocker.write_text("a file, not a folder\n", encoding="utf-8")
     code, _, stderr = run("build", "--data", str(data_dir), "--out", str(blocker / "out"))
     assert code == 3
-    assert_one_line_error(stderr, f"Error: {blocker / 'out' / 'secon.ttl'}: cannot write")
+    assert_one_line_error(stderr, f"Error: {blocker / 'out' / 'store'}: cannot write")
     assert blocker.read_text(encoding="utf-8") == "a file, not a folder\n"
 
 
 def test_an_output_under_proc_is_one_line(data_dir: Path) -> None:
     code, _, stderr = run("build", "--data", str(data_dir), "--out", "/proc/secongraph-out")
     assert code == 3
-    assert_one_line_error(stderr, "Error: /proc/secongraph-out/secon.ttl: cannot write")
+    assert_one_line_error(stderr, "Error: /proc/secongraph-out/store: cannot write")
 
 
 def _build_in_subprocess(
@@ -246,7 +246,7 @@ def test_a_file_size_limit_is_one_line(tmp_path: Path, data_dir: Path) -> None:
     result = _build_in_subprocess(data_dir, out, preexec=limit)
     assert result.returncode == 3, result.stderr
     assert_one_line_error(
-        result.stderr, f"Error: {out / 'secon.ttl'}: cannot write (File too large)"
+        result.stderr, f"Error: {out / 'store'}: cannot write (File too large)"
     )
     assert snapshot(out) == PREVIOUS
 
@@ -284,7 +284,7 @@ def test_a_read_only_or_full_file_system_is_one_line(
         pytest.skip("tmpfs cannot be mounted here")
     assert result.returncode == 3, result.stderr
     reason = "Read-only file system" if kind == "read-only" else "No space left on device"
-    assert_one_line_error(result.stderr, f"Error: {out / 'secon.ttl'}: cannot write ({reason})")
+    assert_one_line_error(result.stderr, f"Error: {out / 'store'}: cannot write ({reason})")
     after = result.stdout.split("--- after\n", 1)[1].splitlines()
     expected_files = ["secon.ttl"] if kind == "read-only" else ["filler", "secon.ttl"]
     assert after == [*expected_files, "previous build"]

@@ -26,8 +26,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .errors import StoreError
-from .files import write_atomically
+from .errors import SourceError, StoreError, printable
+from .files import output_error, write_atomically
 from .paths import ontology_files, package_folder
 from .store import (
     METRICS_GRAPH,
@@ -72,9 +72,12 @@ def _versions() -> dict[str, str | int]:
 
 def _digest(path: Path) -> str:
     hashed = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hashed.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                hashed.update(block)
+    except OSError as error:
+        raise SourceError(f"{printable(path)}: cannot read: {error.strerror or error}") from error
     return hashed.hexdigest()
 
 
@@ -124,6 +127,13 @@ def build_on_disk(
         If the store cannot be opened or written.
     """
     folder = out_dir / STORE_FOLDER
+    try:
+        return _build(folder, data_dir, metrics=metrics, progress=progress)
+    except OSError as error:  # the store could not be written: a full or read-only disk
+        raise output_error(folder, error) from error
+
+
+def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | None) -> Build:
     manifest = _read_manifest(folder)
     if manifest is not None and manifest.get("versions") != _versions():
         manifest = None
@@ -164,10 +174,13 @@ def _build_afresh(
     *, metrics: bool, progress: Progress | None,
 ) -> Build:  # fmt: skip
     """Load every input into a new store beside ``folder``, then put it in its place."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        store = _open(fresh, read_only=False)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as error:
+        raise output_error(folder, error) from error
+    try:
+        store = _open(fresh, read_only=False, shown=folder)
         for path, is_ontology in inputs.values():
             store.load(path, ontology=is_ontology)
             if progress:
@@ -301,12 +314,15 @@ def _files_from(
     return files
 
 
-def _open(folder: Path, *, read_only: bool, engine: Engine = "oxigraph") -> Store:
+def _open(
+    folder: Path, *, read_only: bool, engine: Engine = "oxigraph", shown: Path | None = None
+) -> Store:
+    """Open the store in ``folder``; errors name ``shown`` (the store a new one will replace)."""
     try:
-        if not read_only:
-            folder.mkdir(parents=True, exist_ok=True)
         oxigraph = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
     except OSError as error:
+        if not read_only:
+            raise output_error(shown or folder, error) from error
         raise StoreError(f"{folder}: cannot open the store: {error}") from error
     logger.info("opened %s (%s)", folder, "read-only" if read_only else "to update")
     return Store(oxigraph=oxigraph, engine=engine)

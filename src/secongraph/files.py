@@ -65,7 +65,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
             _remove_stale_temporaries(target)
         handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise _output_error(path, error) from error
+        raise output_error(path, error) from error
     tmp = Path(name)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)  # held until done: the file is not stale
@@ -79,7 +79,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
             os.chmod(tmp, 0o644)  # mkstemp creates 0o600; outputs are meant to be shared
             os.replace(tmp, target)
     except OSError as error:
-        raise _output_error(path, error) from error
+        raise output_error(path, error) from error
     finally:
         tmp.unlink(missing_ok=True)
         os.close(handle)
@@ -147,8 +147,16 @@ def _remove_if_stale(entry: os.DirEntry[str]) -> None:
         os.close(handle)
 
 
-def _output_error(path: Path, error: OSError) -> OutputError:
-    reason = re.sub(r" \(os error \d+\)$", "", error.strerror or str(error))  # pyoxigraph's
+def output_error(path: Path, error: OSError) -> OutputError:
+    """The one-line :class:`OutputError` for ``error``, raised while writing ``path``."""
+    text = error.strerror or str(error)
+    code = re.search(r"os error (\d+)", text)  # pyoxigraph's and RocksDB's messages name it
+    if code:
+        reason = os.strerror(int(code[1]))
+    elif text.startswith("IO error:"):  # RocksDB's chain of contexts ends with the system's reason
+        reason = text.rsplit(": ", 1)[-1]
+    else:
+        reason = text
     return OutputError(
         f"{printable(path)}: cannot write ({reason}); the previous file, if any, is unchanged",
         hint="Write to a folder that is writable and has free space.",
