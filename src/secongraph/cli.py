@@ -162,7 +162,16 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
         secongraph validate new-batch.ttl
     """
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
-    report = validate_files(files)
+    with ExitStack() as bar_open:
+        bar = bar_open.enter_context(
+            click.progressbar(length=len(files), label="Loading", file=sys.stderr)
+        )
+
+        def checking(triples: int) -> None:
+            bar_open.close()  # the bar ends before the note
+            click.echo(f"Checking {triples:,} triples against the shapes…", err=True)
+
+        report = validate_files(files, progress=lambda _: bar.update(1), checking=checking)
     for finding in report.findings:
         click.echo(one_line(str(finding)))  # a label or file name may hold a newline
     if not report.conforms:
