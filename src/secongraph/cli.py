@@ -366,10 +366,9 @@ def map_command(kind: str, data_dir: Path, output: Path | None, **options: Any) 
         secongraph map geographic --country BG --color-by community
     """
     from .maps import project_map
-    from .reference import NUTS_FOLDER
 
     path = output or Path("out") / f"map-{kind}.html"
-    project_map(_load(data_dir), kind, path, reference_dir=data_dir / NUTS_FOLDER, **options)
+    project_map(_load(data_dir), kind, path, **options)
     click.echo(f"Wrote {path}", err=True)
 
 
@@ -384,9 +383,11 @@ def maps_command(data_dir: Path, out_dir: Path) -> None:
         secongraph maps --out out
     """
     from .maps import write_maps
-    from .reference import NUTS_FOLDER
 
-    for path in write_maps(_load(data_dir), out_dir, reference_dir=data_dir / NUTS_FOLDER):
+    def skipped(kind: str, reason: str) -> None:
+        click.echo(one_line(f"Skipped the {kind} map: {reason}."), err=True)
+
+    for path in write_maps(_load(data_dir), out_dir, skipped=skipped):
         click.echo(f"Wrote {path}", err=True)
 
 
