@@ -378,6 +378,10 @@ def map_command(kind: str, data_dir: Path, output: Path | None, **options: Any) 
 def maps_command(data_dir: Path, out_dir: Path) -> None:
     """Write every standard collaboration map of SECON into OUT (map-KIND.html).
 
+    A map the data cannot fill (the partnership map of data without the project secon) is
+    skipped with a note. The geographic maps draw the NUTS 2021 outlines shipped with
+    secongraph, so any data folder will do.
+
     \b
     Example:
         secongraph maps --out out
