@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from secongraph import cli as cli_module
 from secongraph.errors import SecongraphError, SourceError
 from secongraph.maps import COLOR_BY, MAP_KINDS, METRICS, map_html, render_map, write_maps
-from secongraph.reference import NUTS_FOLDER, nuts_outlines
+from secongraph.paths import nuts_outlines_folder
+from secongraph.reference import NUTS_CREDIT, NUTS_FOLDER, nuts_outlines
 from secongraph.store import Store
 
 HOSTILE = (
@@ -215,6 +216,94 @@ def test_cli_maps_writes_every_map(tmp_path: Path, data_dir: Path) -> None:
     result = CliRunner().invoke(cli_module.cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"map-{k}.html" for k in MAP_KINDS)
+
+
+TINY = """\
+@prefix sg: <https://w3id.org/secongraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix region: <https://w3id.org/secongraph/id/region/> .
+@prefix t: <https://example.org/secongraph-test/tiny/> .
+
+region:bg422 a sg:NutsRegion ; sg:nutsCode "BG422" ; sg:nutsLevel 3 ;
+    schema:latitude 41.93 ; schema:longitude 25.55 .
+region:el653 a sg:NutsRegion ; sg:nutsCode "EL653" ; sg:nutsLevel 3 ;
+    schema:latitude 37.51 ; schema:longitude 22.37 .
+region:xx999 a sg:NutsRegion ; sg:nutsCode "XX999" ; sg:nutsLevel 3 .
+t:a a sg:Municipality ; rdfs:label "Tiny municipality"@en ; sg:locatedIn region:bg422 .
+t:b a sg:NGO ; rdfs:label "Tiny NGO"@en ; sg:locatedIn region:el653 .
+t:c a sg:NGO ; rdfs:label "Tiny NGO of no known region"@en ; sg:locatedIn region:xx999 .
+t:e a sg:Workshop ; rdfs:label "Tiny workshop"@en ; sg:startDate "2024-05-06"^^xsd:date .
+t:pa a sg:Participation ; sg:event t:e ; sg:participant t:a .
+t:pb a sg:Participation ; sg:event t:e ; sg:participant t:b .
+t:pc a sg:Participation ; sg:event t:e ; sg:participant t:c .
+"""
+"""Three organisations at one workshop; no project, no ``reference/`` folder, a region (XX999)
+that NUTS 2021 has no outline for."""
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "tiny.ttl").write_text(TINY, encoding="utf-8")
+    return folder
+
+
+def test_maps_skip_what_the_data_cannot_fill_with_a_note(tiny_data: Path, tmp_path: Path) -> None:
+    """Any data folder: no reference/ inside it, no project; the partnership map is skipped."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli_module.cli, ["maps", "--data", str(tiny_data), "--out", str(out)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"map-{kind}.html" for kind in MAP_KINDS if kind != "partnership"
+    )
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Skipped")]
+    assert notes == [
+        "Skipped the partnership map: the data cannot fill it "
+        "(--project 'secon': no project with partners in the graph)."
+    ]
+    geographic = payload((out / "map-geographic.html").read_text(encoding="utf-8"))
+    roles = {outline["id"]: outline["role"] for outline in geographic["outlines"]}
+    assert roles["BG422"] == roles["EL653"] == "region" and roles["DE"] == "context"
+    assert "XX999" not in roles and "EuroGeographics" in geographic["attribution"]
+    network = payload((out / "map-co-participation.html").read_text(encoding="utf-8"))
+    assert len(network["nodes"]["id"]) == 3
+
+
+def test_the_partnership_map_alone_still_fails_in_one_line(tiny_data: Path, tmp_path: Path) -> None:
+    output = tmp_path / "p.html"
+    result = CliRunner().invoke(
+        cli_module.cli, ["map", "partnership", "--data", str(tiny_data), "-o", str(output)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --project 'secon': no project with partners in the graph."
+    )
+    assert not output.exists()
+
+
+def test_write_maps_says_which_map_it_skipped(tiny_data: Path, tmp_path: Path) -> None:
+    from secongraph.store import build_store
+
+    skipped: list[tuple[str, str]] = []
+    paths = write_maps(build_store(tiny_data), tmp_path, skipped=lambda *s: skipped.append(s))
+    assert [kind for kind, _ in skipped] == ["partnership"]
+    assert [p.name for p in paths] == [f"map-{k}.html" for k in MAP_KINDS if k != "partnership"]
+
+
+def test_the_outlines_come_with_the_package() -> None:
+    """The geographic maps read the folder paths.py names, whatever the data folder."""
+    folder = nuts_outlines_folder()
+    assert sorted(p.name for p in folder.glob("nutsrg_60M_*.json")) == [
+        f"nutsrg_60M_{level}.json" for level in range(4)
+    ]
+    assert NUTS_CREDIT.split(" — ")[0] in (folder / "SOURCE.md").read_text("utf-8")
 
 
 def test_partnership_map_shows_the_nine_partners(secon_maps: dict[str, Path]) -> None:

@@ -194,7 +194,16 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
         secongraph validate new-batch.ttl
     """
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
-    report = validate_files(files)
+    with ExitStack() as bar_open:
+        bar = bar_open.enter_context(
+            click.progressbar(length=len(files), label="Loading", file=sys.stderr)
+        )
+
+        def checking(triples: int) -> None:
+            bar_open.close()  # the bar ends before the note
+            click.echo(f"Checking {triples:,} triples against the shapes…", err=True)
+
+        report = validate_files(files, progress=lambda _: bar.update(1), checking=checking)
     for finding in report.findings:
         click.echo(one_line(str(finding)))  # a label or file name may hold a newline
     if not report.conforms:
@@ -401,16 +410,9 @@ def map_command(
         secongraph map geographic --country BG --color-by community
     """
     from .maps import project_map
-    from .reference import NUTS_FOLDER
 
     path = output or Path("out") / f"map-{kind}.html"
-    project_map(
-        _load(data_dir, store_dir=store_dir),
-        kind,
-        path,
-        reference_dir=data_dir / NUTS_FOLDER,
-        **options,
-    )
+    project_map(_load(data_dir, store_dir=store_dir), kind, path, **options)
     click.echo(f"Wrote {path}", err=True)
 
 
@@ -421,16 +423,20 @@ def map_command(
 def maps_command(data_dir: Path, store_dir: Path, out_dir: Path) -> None:
     """Write every standard collaboration map of SECON into OUT (map-KIND.html).
 
+    A map the data cannot fill (the partnership map of data without the project secon) is
+    skipped with a note. The geographic maps draw the NUTS 2021 outlines shipped with
+    secongraph, so any data folder will do.
+
     \b
     Example:
         secongraph maps --out out
     """
     from .maps import write_maps
-    from .reference import NUTS_FOLDER
 
-    for path in write_maps(
-        _load(data_dir, store_dir=store_dir), out_dir, reference_dir=data_dir / NUTS_FOLDER
-    ):
+    def skipped(kind: str, reason: str) -> None:
+        click.echo(one_line(f"Skipped the {kind} map: {reason}."), err=True)
+
+    for path in write_maps(_load(data_dir, store_dir=store_dir), out_dir, skipped=skipped):
         click.echo(f"Wrote {path}", err=True)
 
 

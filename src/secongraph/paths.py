@@ -1,4 +1,5 @@
-"""Where the ontology and query library live: package data when installed, the checkout otherwise."""
+"""Where the ontology, the query library and the NUTS outlines live: package data when installed,
+the checkout otherwise."""
 
 from __future__ import annotations
 
@@ -27,3 +28,26 @@ def ontology_files() -> list[Path]:
 def shapes_file() -> Path:
     """The SHACL shapes that say what valid SECON data is."""
     return package_folder("ontology") / "shapes.ttl"
+
+
+NUTS_OUTLINES = "nuts2021"
+"""The folder of the package that holds the NUTS 2021 outlines (wheel: ``secongraph/nuts2021``)."""
+
+
+def nuts_outlines_folder() -> Path:
+    """Return the folder of the NUTS 2021 outlines that geographic maps draw, shipped with secongraph.
+
+    It holds ``nutsrg_60M_0.json`` … ``nutsrg_60M_3.json`` (eurostat/Nuts2json, 1:60 million)
+    and ``SOURCE.md``, their provenance and attribution. A wheel carries them inside the package
+    (``pyproject.toml`` copies them from ``data/reference/nuts2021``); an editable install reads
+    that folder of the project checkout. Never a folder of the data passed to a command.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in nuts_outlines_folder().glob("nutsrg_60M_*.json"))
+    ['nutsrg_60M_0.json', 'nutsrg_60M_1.json', 'nutsrg_60M_2.json', 'nutsrg_60M_3.json']
+    """
+    shipped = Path(str(resources.files("secongraph") / NUTS_OUTLINES))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "data" / "reference" / "nuts2021"

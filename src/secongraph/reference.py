@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def nuts_outlines(
-    reference_dir: Path, codes: Iterable[str], *, countries: bool = True
+    reference_dir: Path, codes: Iterable[str], *, countries: bool = True, strict: bool = True
 ) -> dict[str, Any]:
     """Read the 1:60M outlines of the NUTS regions ``codes`` as a GeoJSON FeatureCollection.
 
@@ -331,6 +331,9 @@ def nuts_outlines(
         NUTS 2021 codes of any level (``BG``, ``EL65``, ``BG422``).
     countries
         Also return every country (NUTS level 0) of the file, as context for a map.
+    strict
+        Refuse a code the files have no outline for; False leaves it out (a map of any data
+        draws the outlines there are: a code of another NUTS version has none here).
 
     Returns
     -------
@@ -342,7 +345,7 @@ def nuts_outlines(
     Raises
     ------
     SourceError
-        A reference file is missing or malformed, or a code is not in it.
+        A reference file is missing or malformed, or (when ``strict``) a code is not in it.
 
     Examples
     --------
@@ -352,7 +355,9 @@ def nuts_outlines(
     ['Haskovo']
     """
     wanted = {code for code in codes if code}
-    levels = {len(code) - 2 for code in wanted} | ({0} if countries else set())
+    levels = {len(code) - 2 for code in wanted if 2 <= len(code) <= 5}
+    if countries:
+        levels.add(0)
     features: dict[str, dict[str, Any]] = {}
     for level in sorted(levels):
         path = reference_dir / f"nutsrg_60M_{level}.json"
@@ -381,7 +386,7 @@ def nuts_outlines(
                 hint="Restore the file unchanged from the commit listed in SOURCE.md.",
             ) from exc
     missing = sorted(wanted - features.keys())
-    if missing:
+    if missing and strict:
         raise SourceError(
             f"{reference_dir}: no NUTS 2021 outline for {', '.join(missing)}.",
             hint="Check the codes against NUTS 2021 (levels 0 to 3).",

@@ -290,13 +290,27 @@ def load_graph(path: Path, *, base_iri: str | None = None) -> Graph:
     1
     """
     graph = bind_prefixes(Graph())
+    graph.addN((s, p, o, graph) for s, p, o in rdflib_triples(path, base_iri=base_iri))
+    return graph
+
+
+def rdflib_triples(path: Path, *, base_iri: str | None = None) -> Iterator[tuple[Node, Node, Node]]:
+    """Read the RDF file ``path`` and yield its triples (every graph's) as rdflib terms.
+
+    The file is parsed completely (and checked as :func:`read_quads` does) before the first
+    triple is yielded, so a caller that adds them to a graph of its own never adds half a file.
+    For :func:`load_graph` and for validation, which adds every file to one graph directly.
+
+    Raises
+    ------
+    SourceError
+        As :func:`read_quads` does, on the first ``next()``.
+    """
     convert = _Converter()
     quads = read_quads(path, base_iri=base_iri)
     with quiet_rdflib_literals():
-        graph.addN(
-            (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
-        )
-    return graph
+        for q in quads:
+            yield convert(q.subject), convert(q.predicate), convert(q.object)
 
 
 class _IllTypedLiteralFilter(logging.Filter):

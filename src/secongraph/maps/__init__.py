@@ -8,6 +8,7 @@ data-derived string travels in one JSON blob that the page parses and shows as D
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import networkx as nx
 
 from ..errors import ParameterError
 from ..network import build_projection, compute_metrics
+from ..paths import nuts_outlines_folder
 from ..reference import NUTS_TO_ISO, nuts_outlines
 from ..store import Store
 from .page import COLOR_BY, METRICS, map_html, render_map, script_json
@@ -80,8 +82,9 @@ def project_map(
     path
         The HTML file to write.
     reference_dir
-        The NUTS 2021 reference folder (``data/reference/nuts2021``) whose outlines a geographic
-        map draws; None draws none.
+        A folder of NUTS 2021 outlines (``nutsrg_60M_{level}.json``) for a geographic map to
+        draw; None, the default, draws those shipped with secongraph
+        (:func:`secongraph.paths.nuts_outlines_folder`), so any data folder gets them.
     color_by, size_by
         Override the kind's colouring and size metric.
     level, project, **filters
@@ -105,8 +108,9 @@ def project_map(
     graph = build_projection(store, spec.projection, level=level, project=project, **filters)
     compute_metrics(graph)
     outlines = None
-    if spec.geographic and reference_dir is not None:
-        outlines = nuts_outlines(reference_dir, _nuts_codes(graph))
+    if spec.geographic:
+        folder = reference_dir or nuts_outlines_folder()
+        outlines = nuts_outlines(folder, _nuts_codes(graph), strict=False)
     chosen = {"NUTS level": level, "project": project, **filters}
     chosen = {name: value for name, value in chosen.items() if value is not None}
     title = spec.title + (
@@ -123,18 +127,53 @@ def project_map(
     )
 
 
-def write_maps(store: Store, out_dir: Path, *, reference_dir: Path | None = None) -> list[Path]:
-    """Write every map of :data:`MAP_KINDS` as ``out_dir/map-{kind}.html``; return the paths.
+def write_maps(
+    store: Store,
+    out_dir: Path,
+    *,
+    reference_dir: Path | None = None,
+    skipped: Callable[[str, str], None] | None = None,
+) -> list[Path]:
+    """Write every map of :data:`MAP_KINDS` the data can fill as ``out_dir/map-{kind}.html``.
+
+    A map the data cannot fill, such as the partnership map of a graph without the project
+    ``secon``, is skipped: no file is written for it and ``skipped`` is called with its kind
+    and the reason. (Maps are drawn here without options, so a :class:`ParameterError` of a
+    projection can only mean that.)
+
+    Parameters
+    ----------
+    store
+        The built graph.
+    out_dir
+        The folder to write into.
+    reference_dir
+        As for :func:`project_map`: None draws the outlines shipped with secongraph.
+    skipped
+        Called with ``(kind, reason)`` for each map skipped.
+
+    Returns
+    -------
+    list[Path]
+        The maps written.
 
     Raises
     ------
     SourceError
         The outlines cannot be read.
     """
-    return [
-        project_map(store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir)
-        for kind in MAP_KINDS
-    ]
+    written = []
+    for kind in MAP_KINDS:
+        try:
+            path = project_map(
+                store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir
+            )
+        except ParameterError as error:
+            if skipped:
+                skipped(kind, f"the data cannot fill it ({error.message.rstrip('.')})")
+            continue
+        written.append(path)
+    return written
 
 
 def _nuts_codes(graph: nx.Graph) -> set[str]:
