@@ -69,6 +69,8 @@ templates: install
 # Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
 bench: install-test
 	$(BIN)/python benchmarks/engines.py
+	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/import_table.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/extraction.py --gold tests/data/extraction/held-out
 
