@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .choices import STORE_FOLDER
 from .errors import SourceError, StoreError, printable
 from .files import output_error, write_atomically
 from .paths import ontology_files, package_folder
@@ -43,8 +44,6 @@ __all__ = ["MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "open_built", "
 
 logger = logging.getLogger(__name__)
 
-STORE_FOLDER = "store"
-"""Where ``build`` keeps the store, under its output folder."""
 MANIFEST = "manifest.json"
 _FORMAT = 1
 

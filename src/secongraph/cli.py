@@ -10,29 +10,29 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pyoxigraph as ox
 
 from . import __version__
-from .built import STORE_FOLDER
-from .endpoint import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Endpoint
-from .endpoint import push as push_graphs
+from .choices import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    ENGINES,
+    EXPORT_EXTENSIONS,
+    KINDS,
+    RESULT_FORMATS,
+    STORE_FOLDER,
+    Engine,
+    Kind,
+)
 from .errors import SecongraphError, one_line
-from .export import ExportFormat, describe_dataset
-from .export import export as export_graph
-from .files import write_atomically
-from .ingest.draft import DraftSummary
-from .ingest.templates import KINDS, Kind
-from .ontology_docs import write_ontology_docs
-from .paths import ontology_files
-from .queries import check, load_queries, parse_params, resolve_query, run_query
-from .results import FORMATS
-from .stats import Statistics, statistics
-from .store import ENGINES, Engine, Store, build_store, data_files
 from .tables import render_table
-from .validate import validate as validate_files
+
+if TYPE_CHECKING:  # the library is imported where a command uses it: start-up stays short
+    from .ingest.draft import DraftSummary
+    from .stats import Statistics
+    from .store import Store
 
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as a shell reports it."""
@@ -151,7 +151,12 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     Example:
         secongraph build --data data --out out
     """
+    import pyoxigraph as ox
+
     from .built import build_on_disk
+    from .paths import ontology_files
+    from .stats import statistics
+    from .store import data_files
 
     total = len(ontology_files()) + len(data_files(data_dir))
     with _progress(total, "Loading") as advance:
@@ -193,6 +198,9 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
         secongraph validate
         secongraph validate new-batch.ttl
     """
+    from .store import data_files
+    from .validate import validate as validate_files
+
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
     with ExitStack() as bar_open:
         bar = bar_open.enter_context(
@@ -224,6 +232,8 @@ def docs(output: Path) -> None:
     Example:
         secongraph docs -o out/ontology.html
     """
+    from .ontology_docs import write_ontology_docs
+
     click.echo(f"Wrote {write_ontology_docs(output)}", err=True)
 
 
@@ -233,7 +243,7 @@ def docs(output: Path) -> None:
 @out_option
 @click.option(
     "-f", "--format", "formats", multiple=True, show_default=True,
-    type=click.Choice([f.extension for f in ExportFormat]), default=[f.extension for f in ExportFormat],
+    type=click.Choice(EXPORT_EXTENSIONS), default=list(EXPORT_EXTENSIONS),
     help="Format to write (repeatable); all of them by default.",
 )  # fmt: skip
 @metrics_option(default=True)
@@ -249,6 +259,10 @@ def export(
     Example:
         secongraph export --format ttl --format jsonld --out out
     """
+    from .export import ExportFormat, describe_dataset
+    from .export import export as export_graph
+    from .files import write_atomically
+
     store = _load(data_dir, store_dir=store_dir, metrics=metrics)
     written = []
     for fmt in map(ExportFormat.from_name, formats):
@@ -271,6 +285,8 @@ def stats(data_dir: Path, store_dir: Path) -> None:
     Example:
         secongraph stats --data data
     """
+    from .stats import statistics
+
     _print_statistics(statistics(_load(data_dir, store_dir=store_dir)))
 
 
@@ -482,6 +498,8 @@ def query_list(queries_dir: Path | None) -> None:
         secongraph query list
         secongraph query list --queries my-queries/
     """
+    from .queries import load_queries
+
     for named in load_queries(queries_dir).values():
         click.echo(f"{named.name}: {named.summary}")
         for parameter in named.parameters:
@@ -498,6 +516,8 @@ def query_show(name: str, queries_dir: Path | None) -> None:
     Example:
         secongraph query show event-participants
     """
+    from .queries import resolve_query
+
     named = resolve_query(name, folder=queries_dir)
     click.echo(f"# {named.path}")
     for parameter in named.parameters:
@@ -524,7 +544,7 @@ def query_show(name: str, queries_dir: Path | None) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(RESULT_FORMATS),
     default="table",
     show_default=True,
     help="table, W3C SPARQL results csv/tsv/json, or Markdown.",
@@ -566,6 +586,9 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
         secongraph query run brokers --metrics
     """
+    from .endpoint import Endpoint
+    from .queries import check, parse_params, resolve_query, run_query
+
     named = resolve_query(name, file=file, folder=queries_dir)
     values = parse_params(params)
     check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
@@ -606,6 +629,8 @@ def push(
         secongraph push --endpoint http://127.0.0.1:7878/store
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
     """
+    from .endpoint import push as push_graphs
+
     store = _load(data_dir, store_dir=store_dir, metrics=metrics)
     pushed = push_graphs(store, endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
     triples = sum(count for _, count in pushed)
@@ -833,6 +858,8 @@ def _load(
     """The graph: the store ``build`` wrote into ``store_dir`` if it is current, else ``data_dir``
     loaded in memory. With ``metrics``, the collaboration metrics are in it."""
     from .built import open_built, stale_files
+    from .paths import ontology_files
+    from .store import build_store, data_files
 
     store, from_disk = None, False
     if store_dir is not None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.term import Identifier
 
+from .choices import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from .errors import QueryError, StoreError, one_line
 from .namespaces import sparql_prologue
 from .results import QueryResult, from_json
@@ -46,11 +47,6 @@ __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "push"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 30.0
-"""Seconds a whole request may take: connecting, sending, and reading the complete answer."""
-
-DEFAULT_MAX_BYTES = 100 * 2**20
-"""The largest answer read from an endpoint (100 MiB); a larger one is an error, not a result."""
 
 _CHUNK = 64 * 1024
 

@@ -28,13 +28,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from .cells import neutralise
+from .choices import RESULT_FORMATS
 from .errors import StoreError
 from .namespaces import PREFIXES
 from .tables import render_table
 
 __all__ = ["FORMATS", "QueryResult", "Row", "from_json", "from_oxigraph", "normalise", "ntriples"]
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
+FORMATS = RESULT_FORMATS
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 Row = dict[str, Identifier | None]

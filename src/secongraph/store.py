@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -27,6 +26,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
+from .choices import ENGINES, Engine
 from .errors import ParameterError, QueryError, SecongraphError, SourceError, printable
 from .files import atomic_output
 from .namespaces import GRAPH, PREFIXES
@@ -56,8 +56,6 @@ METRICS_GRAPH = str(GRAPH["network-metrics"])
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
-Engine = Literal["oxigraph", "rdflib"]
-ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
 _NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
 

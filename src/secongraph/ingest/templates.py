@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Literal
 
 from rdflib import RDF, SKOS, Graph, URIRef
 
+from ..choices import KINDS, Kind
+
 __all__ = ["KINDS", "TEMPLATES", "Column", "Kind", "template_csv", "templates_readme"]
 
-Kind = Literal["organisations", "events", "participation", "membership"]
-KINDS: tuple[Kind, ...] = ("organisations", "events", "participation", "membership")
 
 
 @dataclass(frozen=True)
