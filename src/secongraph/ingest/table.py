@@ -450,6 +450,40 @@ class _Rows:
         row.new[iri] = shown
         return iri
 
+    def _named(
+        self, row: _Row, kind: str, name: str, english: str, language: str, klass: URIRef, *,
+        columns: tuple[str, str], slug: str,
+    ) -> URIRef | None:  # fmt: skip
+        """The organisation or event a row names, known or new, with its type and labels.
+
+        A known entity is found by the English name or the name; a new one needs an English name
+        (the shapes ask for an English label) and gets an IRI from ``slug``. None, and a problem
+        of the row, when the name is ambiguous, the English name missing or the row a duplicate.
+        """
+        what = "organisation" if kind == "organisation" else "event"
+        entity, how = self._known(row, kind, [english, name] if english else [name],
+                                  (SG.Organisation if kind == "organisation" else SG.Event,),
+                                  columns[0])  # fmt: skip
+        known = entity is not None
+        if entity is None:
+            if how != "new":
+                return None
+            if language != "en" and not english:
+                row.problem(columns[1], f"a new {what} needs its English {columns[0]} "
+                                        f"(the {columns[0]} is in {language})")  # fmt: skip
+                return None
+            known_by = [n for n in (name, english) if n]
+            classes = (klass,) if kind == "organisation" else (SG.Event,)
+            entity = self._mint(row, kind, slug, known_by, classes, english or name)
+        if self._duplicate(row, (str(entity),), columns[0]):
+            return None
+        self._fact(row, entity, RDF.type, klass, note=f"{columns[0]} {name!r}: {how}")
+        labels = [Literal(name, lang=language)]
+        if english and language != "en":
+            labels.append(Literal(english, lang="en"))
+        self._name_facts(row, entity, known, labels)
+        return entity
+
     def _organisation(self, row: _Row) -> None:
         name = self._text(row, "name", required=True)
         language = self._language(row)
@@ -465,28 +499,10 @@ class _Rows:
         if row.problems or not name or language is None:
             return
         klass = self.vocabulary.classes.get(concepts[0], SG.Organisation)
-        names = [english, name] if english else [name]
-        entity, how = self._known(row, "organisation", names, (SG.Organisation,), "name")
-        known = entity is not None
+        entity = self._named(row, "organisation", name, english, language, klass,
+                             columns=("name", "english_name"), slug=english or name)  # fmt: skip
         if entity is None:
-            if how != "new":
-                return
-            if language != "en" and not english:
-                row.problem(
-                    "english_name",
-                    f"a new organisation needs its English name (the name is in {language})",
-                )
-                return
-            known_by = [n for n in (name, english) if n]
-            entity = self._mint(row, "organisation", english or name, known_by, (klass,),
-                                english or name)  # fmt: skip
-        if self._duplicate(row, (str(entity),), "name"):
             return
-        self._fact(row, entity, RDF.type, klass, note=f"name {name!r}: {how}")
-        labels = [Literal(name, lang=language)]
-        if english and language != "en":
-            labels.append(Literal(english, lang="en"))
-        self._name_facts(row, entity, known, labels)
         if acronym := self._text(row, "acronym"):
             self._fact(row, entity, SKOS.altLabel, Literal(acronym))
         for predicate, value in ((SG.country, country), (SG.locatedIn, region),
@@ -531,29 +547,12 @@ class _Rows:
             row.problem("end_date", f"{end} is before the start date {start}")
         if row.problems or not title or language is None or start is None:
             return
-        names = [english, title] if english else [title]
-        entity, how = self._known(row, "event", names, (SG.Event,), "title")
-        known = entity is not None
-        if entity is None:
-            if how != "new":
-                return
-            if language != "en" and not english:
-                row.problem(
-                    "english_title",
-                    f"a new event needs its English title (the title is in {language})",
-                )
-                return
-            known_by = [n for n in (title, english) if n]
-            entity = self._mint(row, "event", f"{start} {english or title}", known_by, (SG.Event,),
-                                english or title)  # fmt: skip
-        if self._duplicate(row, (str(entity),), "title"):
-            return
         klass = self.vocabulary.classes.get(concepts[0], SG.Event)
-        self._fact(row, entity, RDF.type, klass, note=f"title {title!r}: {how}")
-        labels = [Literal(title, lang=language)]
-        if english and language != "en":
-            labels.append(Literal(english, lang="en"))
-        self._name_facts(row, entity, known, labels)
+        entity = self._named(row, "event", title, english, language, klass,
+                             columns=("title", "english_title"),
+                             slug=f"{start} {english or title}")  # fmt: skip
+        if entity is None:
+            return
         values: list[tuple[URIRef, URIRef | Literal | None]] = [
             (SG.startDate, start), (SG.endDate, end), (SG.location, place), (SG.project, project),
             (SG.superEvent, parent), (SG.eventStatus, status), (SG.attendanceMode, mode),

@@ -327,22 +327,9 @@ class _Extractor(NameFinder):
             sentence, mention, (first, last) = dated
             confidence = 0.9 if mention.has_year else 0.8
             note = "" if mention.has_year else f"year from the page's date {self.page_date}"
-            self.fact(
-                event,
-                SG.startDate,
-                RdfLiteral(first.isoformat(), datatype=XSD.date),
-                sentence,
-                confidence,
-                note=note,
-            )
-            self.fact(
-                event,
-                SG.endDate,
-                RdfLiteral(last.isoformat(), datatype=XSD.date),
-                sentence,
-                confidence,
-                note=note,
-            )
+            for prop, day in ((SG.startDate, first), (SG.endDate, last)):
+                value = RdfLiteral(day.isoformat(), datatype=XSD.date)
+                self.fact(event, prop, value, sentence, confidence, note=note)
         project = next((e for e in entities if e.kind == "project"), None)
         if project is not None:
             self.fact(
