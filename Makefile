@@ -73,6 +73,7 @@ bench: install-test
 	$(BIN)/python benchmarks/import_table.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/extraction.py --gold tests/data/extraction/held-out
+	$(BIN)/python benchmarks/scale.py --triples 100000
 
 clean:
 	rm -rf $(OUT) .pytest_cache

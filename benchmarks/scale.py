@@ -1,0 +1,402 @@
+"""Benchmark secongraph's commands as whole processes on a SYNTHETIC programme graph, in one run.
+
+Generates a data folder once (``benchmarks/synthetic.py --data-dir``), then times each command
+as a child process (``secongraph build``, ``validate``, every library question from the built
+store, ``network stats``, ``maps``, ``export``): the median wall time of ``--repeat`` runs and
+the child's peak resident memory. Beside them, in the same run:
+
+- **raw pyoxigraph**, as whole child processes too: ``bulk_load`` of the same files into an
+  in-memory ``pyoxigraph.Store`` (each file into its graph, as ``build`` names it), and the same
+  SPARQL text of each question on the built store opened read-only (default graph = union of the
+  named graphs, as the library asks; parameter defaults bound by the same ``VALUES`` block the
+  library writes, ``sandbox.bind_values``; the child also reports the query's own time, without
+  start-up and opening, in brackets);
+- **pure rdflib**, one run in one child process: ``Dataset`` parsing the same files, each into
+  its named graph, then each question with ``initBindings`` in a forked process stopped after
+  ``--rdflib-timeout`` seconds (in-process times, no start-up).
+
+Peak memory is the child's maximum resident set size as ``/usr/bin/time -f %M`` reports it (or,
+without that program, ``ru_maxrss`` of ``RUSAGE_CHILDREN`` in a one-child Python wrapper).
+Not part of the test suite.
+
+Usage: ``python benchmarks/scale.py [--triples 100000] [--repeat 3] [--rdflib-timeout 60]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TIME = Path("/usr/bin/time")
+
+# Child that reports its only child's peak memory (KiB) when /usr/bin/time is missing.
+WRAPPER = """import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+RAW_LOAD = """import json, sys, time
+import pyoxigraph as ox
+start = time.perf_counter()
+store = ox.Store()
+for path, graph in json.load(open(sys.argv[1])):
+    store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+print(json.dumps({"seconds": time.perf_counter() - start, "quads": len(store)}))
+"""
+
+RAW_QUERY = """import json, sys, time
+import pyoxigraph as ox
+job = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+store = ox.Store.read_only(job["store"])
+opened = time.perf_counter()
+answer = store.query(job["sparql"], prefixes=job["prefixes"], use_default_graph_as_union=True)
+rows = [[str(solution[v]) if solution[v] is not None else "" for v in answer.variables]
+        for solution in answer]
+print(json.dumps({"seconds": time.perf_counter() - opened, "rows": len(rows)}))
+"""
+
+RDFLIB = """import json, multiprocessing, sys, time
+from rdflib import Dataset, URIRef
+from rdflib.term import Literal
+job = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+dataset = Dataset(default_union=True)
+for path, graph in job["files"]:
+    dataset.graph(URIRef(graph)).parse(path, format="turtle")
+report = {"load": time.perf_counter() - start, "triples": len(dataset), "questions": {}}
+
+def term(kind, value, extra):
+    if kind == "iri":
+        return URIRef(value)
+    if extra and extra.startswith("@"):
+        return Literal(value, lang=extra[1:])
+    return Literal(value, datatype=URIRef(extra) if extra else None)
+
+def ask(sparql, bindings, pipe):
+    start = time.perf_counter()
+    rows = len(list(dataset.query(sparql, initBindings=bindings)))
+    pipe.send((time.perf_counter() - start, rows))
+
+context = multiprocessing.get_context("fork")
+for name, question in job["questions"].items():
+    bindings = {k: term(*v) for k, v in question["bindings"].items()}
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=ask, args=(job["prologue"] + question["sparql"], bindings, send))
+    child.start()
+    if receive.poll(job["timeout"]):
+        report["questions"][name] = receive.recv()
+    else:
+        report["questions"][name] = None
+        child.kill()
+    child.join()
+print(json.dumps(report))
+"""
+
+
+@dataclass
+class Runs:
+    """The measured runs of one piece of work: wall seconds, peak MB, and the last output."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    stdout: str = ""
+    failed: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mb) if self.peak_mb else float("nan")
+
+
+def run_child(command: list[str], *, timeout: float | None = None) -> Runs:
+    """Run ``command`` once as a child process; its wall time, its peak memory, its output."""
+    with tempfile.NamedTemporaryFile(suffix=".rss", delete=False) as handle:
+        rss_file = handle.name
+    if TIME.exists():
+        full = [str(TIME), "-f", "%M", "-o", rss_file, *command]
+    else:
+        full = [sys.executable, "-c", WRAPPER, rss_file, *command]
+    runs = Runs()
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        runs.failed = f"> {timeout:.0f} s"
+        return runs
+    seconds = time.perf_counter() - start
+    try:
+        peak = int(Path(rss_file).read_text().strip().splitlines()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        peak = float("nan")
+    os.unlink(rss_file)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        runs.failed = f"exit {done.returncode}: {last[:120]}"
+    runs.seconds.append(seconds)
+    runs.peak_mb.append(peak)
+    runs.stdout = done.stdout
+    return runs
+
+
+def measure(command: list[str], repeat: int, *, fresh: Path | None = None) -> Runs:
+    """Run ``command`` ``repeat`` times (removing ``fresh`` before each run); all the runs."""
+    total = Runs()
+    for _ in range(repeat):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        one = run_child(command)
+        total.seconds += one.seconds
+        total.peak_mb += one.peak_mb
+        total.stdout = one.stdout
+        total.failed = total.failed or one.failed
+    return total
+
+
+def secongraph_command() -> list[str]:
+    script = Path(sys.executable).parent / "secongraph"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "secongraph"]
+
+
+def encode(term: object) -> tuple[str, str, str]:
+    """An rdflib term as (kind, value, datatype or @language) for the children's JSON."""
+    from rdflib import URIRef
+
+    if isinstance(term, URIRef):
+        return ("iri", str(term), "")
+    language = getattr(term, "language", None)
+    datatype = getattr(term, "datatype", None)
+    return ("literal", str(term), f"@{language}" if language else str(datatype or ""))
+
+
+def seconds_text(runs: Runs) -> str:
+    return runs.failed if runs.failed and not runs.seconds else f"{runs.median:.2f}"
+
+
+def library_rows(args: argparse.Namespace, sg: list[str], folder: Path, data: Path,
+                 prefixes: dict[str, str], rows: list) -> dict[str, dict[str, object]]:  # fmt: skip
+    """Time every library question from the built store and as raw text; add their rows.
+
+    Returns the questions whose parameters bind by default, for the rdflib baseline."""
+    from secongraph.queries import load_queries
+    from secongraph.sandbox import bind_values
+
+    store = folder / "out" / "store"
+    library = load_queries()
+    questions: dict[str, dict[str, object]] = {}
+    for name, question in sorted(library.items()):
+        try:
+            bound = question.bind({})
+        except Exception as error:  # a required parameter without a default
+            print(f"  {name}: no raw or rdflib baseline ({error})")
+            continue
+        questions[name] = {"sparql": question.sparql,
+                           "bindings": {k: encode(v) for k, v in bound.items()},
+                           "bound": bind_values(question.sparql, bound)}  # fmt: skip
+    for name in sorted(library):
+        print(f"- query run {name}", flush=True)
+        ours = measure([*sg, "query", "run", name, "--store", str(store), "--data", str(data),
+                        "--format", "csv"], args.repeat)  # fmt: skip
+        answer = list(csv.reader(io.StringIO(ours.stdout)))
+        raw = None
+        if name in questions:
+            job = folder / f"raw-{name}.json"
+            job.write_text(json.dumps({"store": str(store), "prefixes": prefixes,
+                                       "sparql": questions[name]["bound"]}))  # fmt: skip
+            raw = measure([sys.executable, "-c", RAW_QUERY, str(job)], args.repeat)
+        rows.append((f"`query run {name}` ({max(len(answer) - 1, 0):,} rows)", ours, raw, name))
+    return questions
+
+
+def raw_text(raw: Runs | None) -> str:
+    """The raw pyoxigraph cell: whole-process median (in-process seconds; rows or quads)."""
+    if raw is None:
+        return "—"
+    if raw.failed:
+        return raw.failed
+    inner = [json.loads(line) for line in raw.stdout.splitlines()[-1:]]
+    if not inner:
+        return f"{raw.median:.2f}"
+    count = inner[0].get("rows", inner[0].get("quads"))
+    unit = "rows" if "rows" in inner[0] else "quads"
+    return f"{raw.median:.2f} ({inner[0]['seconds']:.3f}; {count:,} {unit})"
+
+
+def rdflib_text(report: dict, peak: float, name: str, work: str, timeout: float) -> str:
+    """The rdflib cell: in-process seconds of the load or of one question, one run."""
+    if not report:
+        return "not run"
+    if work.startswith("`build --no-metrics`"):
+        return f"{report['load']:.2f} (load, {peak:,.0f} MB)"
+    if not name:
+        return "—"
+    if name not in report["questions"]:
+        return "not run (parameter)"
+    found = report["questions"][name]
+    if found is None:
+        return f"> {timeout:.0f} s"
+    return f"{found[0]:.3f} ({found[1]:,} rows)"
+
+
+def ratio(ours: Runs, raw: Runs | None) -> str:
+    if raw is None or raw.failed or not raw.seconds or not ours.seconds:
+        return "—"
+    return f"{ours.median / raw.median:.1f} ×"
+
+
+def make_table(args: argparse.Namespace, rows: list, raw_load: Runs, report: dict,
+               peak: float) -> str:  # fmt: skip
+    """The Markdown table of the run, with the machine line above it."""
+    machine = (f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, "
+               f"rdflib {version('rdflib')}, secongraph {version('secongraph')}; "
+               f"{date.today().isoformat()}; load average at the end "
+               f"{os.getloadavg()[0]:.1f}")  # fmt: skip
+    lines = [
+        f"Scale benchmark, {args.triples:,} SYNTHETIC triples (seed {args.seed}), "
+        f"median of {args.repeat} whole-process runs; {machine}.",
+        "",
+        "| work | secongraph (s) | peak MB | raw pyoxigraph (s) | rdflib (s) | secongraph / raw |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for work, ours, raw, name in rows:
+        time_text = seconds_text(ours) + (f" ({ours.failed})" if ours.failed and ours.seconds
+                                          else "")  # fmt: skip
+        rdflib = rdflib_text(report, peak, name, work, args.rdflib_timeout)
+        lines.append(f"| {work} | {time_text} | {ours.peak:,.0f} | {raw_text(raw)} | "
+                     f"{rdflib} | {ratio(ours, raw)} |")  # fmt: skip
+    if raw_load.seconds:
+        lines.append(f"\nraw pyoxigraph `bulk_load` peak memory: {raw_load.peak:,.0f} MB.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0,
+                        help="seconds each rdflib question may take")  # fmt: skip
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+
+    from secongraph.namespaces import PREFIXES
+    from secongraph.paths import ontology_files
+    from secongraph.store import data_files, graph_name
+
+    sg = secongraph_command()
+    folder = Path(tempfile.mkdtemp(prefix="secongraph-scale-"))
+    data, out = folder / "data", folder / "out"
+    store = out / "store"
+    print(f"generating {args.triples:,} triples into {data} …", flush=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "synthetic.py"), "--data-dir", str(data),
+                    "--triples", str(args.triples), "--seed", str(args.seed)],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    print(f"  {time.perf_counter() - start:.1f} s", flush=True)
+
+    files = [(str(p), graph_name(p, ontology=True)) for p in ontology_files()]
+    files += [(str(p), graph_name(p)) for p in data_files(data)]
+    files_json = folder / "files.json"
+    files_json.write_text(json.dumps(files))
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+    rows: list[tuple[str, Runs, Runs | None, str]] = []  # work, secongraph, raw, rdflib
+
+    def note(work: str) -> None:
+        print(f"- {work}", flush=True)
+
+    # 1. build: cold without metrics, cold with metrics, incremental.
+    note("build --no-metrics (cold)")
+    cold = folder / "cold"
+    built = measure([*sg, "build", "--data", str(data), "--out", str(cold), "--no-metrics"],
+                    args.repeat, fresh=cold)  # fmt: skip
+    shutil.rmtree(cold, ignore_errors=True)
+    note("raw pyoxigraph bulk_load")
+    raw_load = measure([sys.executable, "-c", RAW_LOAD, str(files_json)], args.repeat)
+    rows.append(("`build --no-metrics` (cold)", built, raw_load, ""))
+    note("build (cold, with metrics)")
+    rows.append(("`build` (cold, with metrics)",
+                 measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat,
+                         fresh=out), None, ""))  # fmt: skip
+    note("build again (nothing changed)")
+    rows.append(("`build` again, nothing changed",
+                 measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat),
+                 None, ""))  # fmt: skip
+
+    # 2. validate.
+    note("validate")
+    rows.append(
+        (
+            "`validate --data DIR`",
+            measure([*sg, "validate", "--data", str(data)], args.repeat),
+            None,
+            "",
+        )
+    )
+
+    # 3. every library question, from the built store and as raw text.
+    questions = library_rows(args, sg, folder, data, prefixes, rows)
+
+    # 4. network stats, maps, export.
+    for work, command in (
+        ("`network stats`", ["network", "stats", "--store", str(store), "--data", str(data)]),
+        ("`maps`", ["maps", "--store", str(store), "--data", str(data),
+                    "--out", str(folder / "maps")]),
+        ("`export`", ["export", "--store", str(store), "--data", str(data),
+                      "--out", str(folder / "export")]),
+    ):  # fmt: skip
+        note(work)
+        rows.append((work, measure([*sg, *command], args.repeat), None, ""))
+
+    # rdflib: one run, in one child.
+    rdflib_report: dict[str, object] = {}
+    rdflib_peak = float("nan")
+    if not args.no_rdflib:
+        note("rdflib: load and questions (one run)")
+        job = folder / "rdflib.json"
+        job.write_text(json.dumps({"files": files, "questions": questions, "prologue": prologue,
+                                   "timeout": args.rdflib_timeout}))  # fmt: skip
+        done = run_child([sys.executable, "-c", RDFLIB, str(job)])
+        rdflib_peak = done.peak
+        if done.failed:
+            print(f"  rdflib baseline failed: {done.failed}")
+        else:
+            rdflib_report = json.loads(done.stdout)
+
+    table = make_table(args, rows, raw_load, rdflib_report, rdflib_peak)
+    print()
+    print(table)
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"scale-{args.triples}.md").write_text(table + "\n")
+    print(f"\nwritten to {results / f'scale-{args.triples}.md'}")
+    if args.keep:
+        print(f"kept {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
