@@ -122,8 +122,8 @@ def build_on_disk(
     ------
     SourceError
         If a data file cannot be read or parsed.
-    StoreError
-        If the store cannot be opened or written.
+    OutputError
+        If the store cannot be written (a read-only or full disk): it names the store folder.
     """
     folder = out_dir / STORE_FOLDER
     try:

@@ -181,6 +181,11 @@ class _Extractor(NameFinder):
         self.taken.add(str(iri))
         return iri
 
+    def new(self, iri: URIRef, label: str) -> None:
+        """Record ``iri`` as an entity the draft adds, shown by ``label`` in the review."""
+        self.out.new[iri] = label
+        self.out.labels[iri] = label
+
     # --- the text -----------------------------------------------------------------------------
 
     def run(self) -> Extraction:
@@ -434,8 +439,7 @@ class _Extractor(NameFinder):
                 continue
             if name not in self.out.new.values():
                 iri = self.mint("place", name)
-                self.out.new[iri] = name
-                self.out.labels[iri] = name
+                self.new(iri, name)
                 self.fact(
                     iri,
                     RDF.type,
@@ -611,8 +615,7 @@ class _Extractor(NameFinder):
         number: int | None,
         dated: tuple[Sentence, DateMention, tuple[date, date]] | None,
     ) -> None:
-        self.out.new[iri] = label
-        self.out.labels[iri] = label
+        self.new(iri, label)
         self.fact(iri, RDF.type, klass, sentence, 0.8)
         self.fact(iri, SG.superEvent, parent, sentence, 0.8)
         self.fact(
@@ -671,8 +674,7 @@ class _Extractor(NameFinder):
             return entity.iri
         iri = self.mint("organisation", entity.label)
         entity.iri = seen[key] = iri
-        self.out.new[iri] = entity.label
-        self.out.labels[iri] = entity.label
+        self.new(iri, entity.label)
         concept = entity.concept
         klass = (
             self.lexicon.classes.get(concept, SG.Organisation)
@@ -897,8 +899,7 @@ class _Extractor(NameFinder):
                     else self.lexicon.english.get(concept or OTYPE["stakeholder"], "participants")
                 )
         iri = self.mint("group", f"{event_slug} {english}")
-        self.out.new[iri] = label
-        self.out.labels[iri] = label
+        self.new(iri, label)
         self.fact(
             iri,
             RDF.type,
