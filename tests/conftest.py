@@ -128,3 +128,69 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def built_secon(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """The store ``secongraph build`` writes for data/, in a session folder; yields the folder
+    of the store (``…/out/store``)."""
+    from secongraph.built import build_on_disk
+
+    out = tmp_path_factory.mktemp("built") / "out"
+    build = build_on_disk(data_dir, out)
+    del build  # closes the store: the server opens it read-only
+    return out / "store"
+
+
+@pytest.fixture(scope="session")
+def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
+    """A real ``secongraph serve`` on 127.0.0.1 (a free port), reading the built SECON store;
+    yields its base URL. Stopped at the end of the session."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
+         "--store", str(built_secon), "--port", str(port), "--timeout", "5"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            if process.poll() is not None:
+                error = process.stderr.read().decode() if process.stderr else ""
+                pytest.fail(f"secongraph serve exited with {process.returncode}: {error}")
+            try:
+                with urllib.request.urlopen(f"{url}/", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail(f"secongraph serve did not answer at {url}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def site(secon_store: Store, data_dir: Path) -> object:
+    """The web application's :class:`~secongraph.web.site.Site` on the shared SECON store."""
+    from secongraph.queries import load_queries
+    from secongraph.web.site import Site
+
+    return Site(store=secon_store, data_dir=data_dir, queries=load_queries(), timeout=10)
+
+
+@pytest.fixture(scope="session")
+def web(site: object) -> Iterator[object]:
+    """An HTTP client of the web application in this process (Starlette's TestClient, over the
+    real application and store); for protocol tests against a real server use ``served``."""
+    from starlette.testclient import TestClient
+
+    from secongraph.web.app import create_app
+
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:  # type: ignore[arg-type]
+        yield client

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -40,7 +41,9 @@ from .store import (
     parse_file,
 )
 
-__all__ = ["MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "open_built", "stale_files"]
+__all__ = [
+    "MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "built_at", "open_built", "stale_files",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +275,15 @@ def stale_files(data_dir: Path, folder: Path) -> list[str] | None:
     inputs = _inputs(data_dir)
     changed = [key for key, (path, _) in inputs.items() if built.get(key) != _digest(path)]
     return changed + [key for key in built if key not in inputs]
+
+
+def built_at(folder: Path) -> datetime | None:
+    """When the store in ``folder`` was last built (its manifest written), in UTC; ``None``
+    without a manifest."""
+    try:
+        return datetime.fromtimestamp((folder / MANIFEST).stat().st_mtime, tz=UTC)
+    except OSError:
+        return None
 
 
 def open_built(data_dir: Path, folder: Path, *, engine: Engine = "oxigraph") -> Store:

@@ -846,6 +846,43 @@ def import_text(
     _print_review(summary, limit=show)
 
 
+@cli.command()
+@data_option
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")  # fmt: skip
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")  # fmt: skip
+@limit_options
+@queries_option
+def serve(
+    data_dir: Path, store_dir: Path, host: str, port: int, timeout: float, max_mib: int,
+    queries_dir: Path | None,
+) -> None:  # fmt: skip
+    """Serve the graph read-only in a browser: pages, questions, SPARQL and entity pages.
+
+    Reads the store secongraph build wrote (else loads --data in memory). Every query runs in
+    the sandbox of query run, stopped at --timeout; nothing can write to the graph.
+
+    \b
+    Example:
+        secongraph build && secongraph serve
+        secongraph serve --port 8080
+    """
+    from .built import built_at
+    from .queries import load_queries
+    from .web.serve import serve as serve_site
+    from .web.site import Site
+
+    store = _load(data_dir, store_dir=store_dir, metrics=True)
+    site = Site(
+        store=store, data_dir=data_dir, queries=load_queries(queries_dir), timeout=timeout,
+        max_bytes=max_mib * 2**20, built=built_at(store_dir),
+    )  # fmt: skip
+    click.echo(f"Serving {data_dir} at http://{host}:{port}/ (read-only; Ctrl-C stops).", err=True)
+    serve_site(site, host=host, port=port)
+
+
 def _clip(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
