@@ -18,7 +18,7 @@ import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -158,7 +158,7 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
             progress(path)
     if not (changed or removed or metrics_changed):
         store = _open(folder, read_only=False)
-        store.files = _files(store, inputs)
+        store.files = _files_from(manifest, inputs)
         return Build(store, (), (), False)
     (folder / MANIFEST).unlink()  # from here until the new manifest, no command trusts it
     store = _open(folder, read_only=False)
@@ -175,19 +175,29 @@ def _build_afresh(
     folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]], digests: dict[str, str],
     *, metrics: bool, progress: Progress | None,
 ) -> Build:  # fmt: skip
-    """Load every input into a new store beside ``folder``, then put it in its place."""
+    """Load every input into a new store beside ``folder``, then put it in its place.
+
+    Each file is parsed and checked whole (:func:`store.parse_file`), then streamed with the
+    others into one bulk load, as the raw engine loads: no transaction per file, one quad list
+    alive at a time.
+    """
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     except OSError as error:
         raise output_error(folder, error) from error
-    try:
-        store = _open(fresh, read_only=False, shown=folder)
+
+    def every_quad() -> Iterator[ox.Quad]:
         for path, is_ontology in inputs.values():
-            store.load(path, ontology=is_ontology)
+            yield from parse_file(path, ontology=is_ontology)[1]
             if progress:
                 progress(path)
+
+    try:
+        store = _open(fresh, read_only=False, shown=folder)
+        store.oxigraph.bulk_extend(every_quad())
         _finish(store, fresh, data_dir, inputs, digests, metrics=metrics, redo=True)
+        files = store.files
         del store  # closes the store, so it can move
         if folder.exists():
             shutil.rmtree(folder)
@@ -196,7 +206,7 @@ def _build_afresh(
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     store = _open(folder, read_only=False)
-    store.files = _files(store, inputs)
+    store.files = files
     return Build(store, tuple(path for path, _ in inputs.values()), (), True)
 
 
@@ -233,17 +243,23 @@ def _drop(store: Store, graph: str) -> None:
 def _files(store: Store, inputs: dict[str, tuple[Path, bool]]) -> list[LoadedFile]:
     """The loaded files as the store holds them now (counted, not remembered), and the computed
     metrics graph if the store has it."""
+    counts = _counts(store)
     files = []
     for path, is_ontology in inputs.values():
         graph = graph_name(path, ontology=is_ontology)
-        files.append(LoadedFile(path, graph, _count(store, graph), is_ontology))
-    if store.oxigraph.contains_named_graph(ox.NamedNode(METRICS_GRAPH)):
-        files.append(LoadedFile(None, METRICS_GRAPH, _count(store, METRICS_GRAPH)))
+        files.append(LoadedFile(path, graph, counts.get(graph, 0), is_ontology))
+    if METRICS_GRAPH in counts:
+        files.append(LoadedFile(None, METRICS_GRAPH, counts[METRICS_GRAPH]))
     return files
 
 
-def _count(store: Store, graph: str) -> int:
-    return sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+def _counts(store: Store) -> dict[str, int]:
+    """The number of triples of every named graph, counted by the engine in one pass."""
+    solutions = store.oxigraph.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    return {row["g"].value: int(row["n"].value) for row in solutions}
 
 
 def _write_manifest(
