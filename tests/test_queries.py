@@ -471,6 +471,24 @@ def test_good_practices(secon_store: Store, secon_graph: rdflib.Graph) -> None:
     assert [str(d) for d in column(result, "date")] == ["2024-02-23", "2024-02-23"]
 
 
+
+def test_a_good_practice_without_organisation_or_event_is_one_row(tmp_path: Path) -> None:
+    """Labels of an organisation or event the practice lacks must not match every label."""
+    (tmp_path / "practices.ttl").write_text(
+        """@prefix sg: <https://w3id.org/secongraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/secongraph/id/practice/alone> a sg:GoodPractice ; rdfs:label "Alone"@en .
+<https://w3id.org/secongraph/id/organisation/other> a sg:NGO ; rdfs:label "Other"@en .
+<https://w3id.org/secongraph/id/event/other> a sg:Workshop ; rdfs:label "Elsewhere"@en .
+""",
+        encoding="utf-8",
+    )
+    rows = run_query(build_store(tmp_path), "good-practices").records()
+    assert rows == [{
+        "practice": str(ID["practice/alone"]), "practice_label": "Alone", "organisation": None,
+        "organisation_label": None, "event": None, "event_label": None, "date": None,
+    }]  # fmt: skip
+
 # --- labels --------------------------------------------------------------------------------
 
 
