@@ -489,6 +489,24 @@ def test_a_good_practice_without_organisation_or_event_is_one_row(tmp_path: Path
         "organisation_label": None, "event": None, "event_label": None, "date": None,
     }]  # fmt: skip
 
+
+def test_a_group_without_convenor_lists_its_members_once(tmp_path: Path) -> None:
+    (tmp_path / "groups.ttl").write_text(
+        """@prefix sg: <https://w3id.org/secongraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sgid: <https://w3id.org/secongraph/id/> .
+sgid:group a sg:StakeholderGroup ; rdfs:label "Group"@en .
+sgid:membership a sg:Membership ; sg:organisation sgid:group ; sg:member sgid:member .
+sgid:member a sg:NGO ; rdfs:label "Member"@en .
+sgid:other a sg:NGO ; rdfs:label "Other"@en .
+""",
+        encoding="utf-8",
+    )
+    rows = run_query(build_store(tmp_path), "stakeholder-group-members").records()
+    assert [(r["convenor"], r["convenor_label"], r["member_label"]) for r in rows] == [
+        (None, None, "Member")
+    ]
+
 # --- labels --------------------------------------------------------------------------------
 
 
