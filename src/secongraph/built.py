@@ -42,7 +42,8 @@ from .store import (
 )
 
 __all__ = [
-    "MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "built_at", "open_built", "stale_files",
+    "MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "built_at", "file_digest", "inputs_of",
+    "open_built", "read_manifest", "stale_files", "versions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,13 @@ class Build:
         return not (self.loaded or self.removed or self.metrics_changed)
 
 
-def _versions() -> dict[str, str | int]:
+def versions() -> dict[str, str | int]:
+    """The versions a store depends on: its format, secongraph's and pyoxigraph's."""
     return {"format": _FORMAT, "secongraph": __version__, "pyoxigraph": version("pyoxigraph")}
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file ``path``, in hex."""
     hashed = hashlib.sha256()
     try:
         with path.open("rb") as handle:
@@ -83,7 +86,7 @@ def _digest(path: Path) -> str:
     return hashed.hexdigest()
 
 
-def _inputs(data_dir: Path) -> dict[str, tuple[Path, bool]]:
+def inputs_of(data_dir: Path) -> dict[str, tuple[Path, bool]]:
     """Every input of a build by its key in the manifest: ontology files by name, data files by
     their path in the data folder."""
     ontology = package_folder("ontology")
@@ -92,7 +95,8 @@ def _inputs(data_dir: Path) -> dict[str, tuple[Path, bool]]:
     return inputs
 
 
-def _read_manifest(folder: Path) -> dict[str, object] | None:
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """The manifest of the store in ``folder``; ``None`` if it has none (or a broken one)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -136,11 +140,11 @@ def build_on_disk(
 
 
 def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | None) -> Build:
-    manifest = _read_manifest(folder)
-    if manifest is not None and manifest.get("versions") != _versions():
+    manifest = read_manifest(folder)
+    if manifest is not None and manifest.get("versions") != versions():
         manifest = None
-    inputs = _inputs(data_dir)
-    digests = {key: _digest(path) for key, (path, _) in inputs.items()}
+    inputs = inputs_of(data_dir)
+    digests = {key: file_digest(path) for key, (path, _) in inputs.items()}
     if manifest is None:
         return _build_afresh(folder, data_dir, inputs, digests, metrics=metrics, progress=progress)
     built = manifest.get("files", {})
@@ -266,7 +270,7 @@ def _write_manifest(
     folder: Path, data_dir: Path, digests: dict[str, str], store: Store, metrics: bool
 ) -> None:
     manifest = {
-        "versions": _versions(),
+        "versions": versions(),
         "data": str(data_dir.resolve()),
         "metrics": metrics,
         "files": dict(sorted(digests.items())),
@@ -281,15 +285,15 @@ def stale_files(data_dir: Path, folder: Path) -> list[str] | None:
     ``None`` when there is no usable store there (no manifest, another data folder, other
     versions); an empty list when the store is current.
     """
-    manifest = _read_manifest(folder)
-    if manifest is None or manifest.get("versions") != _versions():
+    manifest = read_manifest(folder)
+    if manifest is None or manifest.get("versions") != versions():
         return None
     if manifest.get("data") != str(data_dir.resolve()):
         return None
     built = manifest.get("files")
     assert isinstance(built, dict)
-    inputs = _inputs(data_dir)
-    changed = [key for key, (path, _) in inputs.items() if built.get(key) != _digest(path)]
+    inputs = inputs_of(data_dir)
+    changed = [key for key, (path, _) in inputs.items() if built.get(key) != file_digest(path)]
     return changed + [key for key in built if key not in inputs]
 
 
@@ -321,10 +325,10 @@ def open_built(data_dir: Path, folder: Path, *, engine: Engine = "oxigraph") -> 
         )
         raise StoreError(f"{folder}: out of date ({listed} changed since the build)",
                          hint="Run secongraph build.")  # fmt: skip
-    manifest = _read_manifest(folder)
+    manifest = read_manifest(folder)
     assert manifest is not None
     store = _open(folder, read_only=True, engine=engine)
-    store.files = _files_from(manifest, _inputs(data_dir))
+    store.files = _files_from(manifest, inputs_of(data_dir))
     return store
 
 

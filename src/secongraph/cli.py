@@ -186,12 +186,14 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @data_option
-def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
+@store_option
+def validate(paths: tuple[Path, ...], data_dir: Path, store_dir: Path) -> None:
     """Validate RDF files against the SHACL shapes; exit 1 if they do not conform.
 
-    Without PATHS, validates every file of the data folder. With PATHS, validates them together
-    with the data folder, so new files may refer to what the graph already holds. One line per
-    finding: file:line, focus node (label), property, message.
+    Without PATHS, validates every file of the data folder: when the store secongraph build
+    wrote is current, only what changed since its last validation is checked again. With PATHS,
+    validates them together with the data folder, so new files may refer to what the graph
+    already holds. One line per finding: file:line, focus node (label), property, message.
 
     \b
     Example:
@@ -199,7 +201,6 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
         secongraph validate new-batch.ttl
     """
     from .store import data_files
-    from .validate import validate as validate_files
 
     files = list(paths) + (data_files(data_dir) if data_dir.is_dir() or not paths else [])
     with ExitStack() as bar_open:
@@ -211,13 +212,35 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
             bar_open.close()  # the bar ends before the note
             click.echo(f"Checking {triples:,} triples against the shapes…", err=True)
 
-        report = validate_files(files, progress=lambda _: bar.update(1), checking=checking)
+        report = _validation(paths, data_dir, store_dir, files, lambda _: bar.update(1), checking)
     for finding in report.findings:
         click.echo(one_line(str(finding)))  # a label or file name may hold a newline
     if not report.conforms:
         click.echo(f"{len(report.findings)} finding(s): the data does not conform.", err=True)
         raise SystemExit(1)
     click.echo(f"{len(files)} file(s) conform to the SECON shapes.", err=True)
+
+
+def _validation(
+    paths: tuple[Path, ...], data_dir: Path, store_dir: Path, files: list[Path],
+    progress: Callable[[Path], None], checking: Callable[[int], None],
+) -> Any:  # fmt: skip
+    """Validate ``files``: from the built store, checking only what changed, when there are no
+    ``paths`` and the store is current; else every file."""
+    from .built import stale_files
+    from .validate import validate as validate_files
+
+    if paths or stale_files(data_dir, store_dir) != []:
+        return validate_files(files, progress=progress, checking=checking)
+    from .revalidate import validate_built
+
+    done = validate_built(data_dir, store_dir, progress=progress, checking=checking)
+    if not done.complete and done.checked:
+        click.echo(f"Checked again what {len(done.checked)} changed file(s) touch; the other "
+                   f"findings are as {store_dir} recorded them.", err=True)  # fmt: skip
+    elif not done.complete:
+        click.echo(f"Nothing changed since the last validation of {store_dir}.", err=True)
+    return done.report
 
 
 @cli.command()

@@ -46,6 +46,8 @@ class Finding:
     path: str | None
     message: str
     severity: str
+    node: str = ""
+    """The focus node in full (an IRI, or a blank node's label), for a record of findings."""
 
     def __str__(self) -> str:
         """One line: ``file:line: focus (label): property: message``, control characters escaped."""
@@ -100,23 +102,47 @@ def validate(
     ShapesError
         If the shapes cannot be loaded or used.
     """
-    data = bind_prefixes(Graph())
-    for path in ontology_files():
-        data += _cached_graph(path, _version(path))
+    data = with_ontology()
     origin: dict[Node, Path] = {}
     ill_typed: list[tuple[Path, Node, Node, Literal]] = []
     for path in dict.fromkeys(Path(f) for f in files):
-        data.addN(_noted(path, rdflib_triples(path), data, origin, ill_typed))
+        data.addN(noted(path, rdflib_triples(path), data, origin, ill_typed))
         if progress:
             progress(path)
+    return check_noted(data, origin, ill_typed, shapes=shapes, checking=checking)
+
+
+def with_ontology() -> Graph:
+    """A new graph holding the ontology and its vocabularies (parsed once per process)."""
+    data = bind_prefixes(Graph())
+    for path in ontology_files():
+        data += _cached_graph(path, _version(path))
+    return data
+
+
+def check_noted(
+    data: Graph,
+    origin: dict[Node, Path],
+    ill_typed: list[tuple[Path, Node, Node, Literal]],
+    *,
+    shapes: Path | None = None,
+    focus: Iterable[URIRef] | None = None,
+    checking: Callable[[int], None] | None = None,
+) -> ValidationReport:
+    """Validate ``data`` (ontology included) against the shapes, all of it or the ``focus``
+    nodes only, and locate each finding in the file ``origin`` names for its focus node.
+
+    ``origin`` and ``ill_typed`` are what :func:`noted` noted while ``data`` was filled.
+    """
     shapes_path = shapes or shapes_file()
     shapes_graph = _load_shapes(shapes_path, _version(shapes_path))
     if checking:
         checking(len(data))
     try:
         conforms, results, _ = pyshacl.validate(
-            data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
-        )
+            data, shacl_graph=shapes_graph, inference="none", allow_warnings=True,
+            focus_nodes=None if focus is None else [str(node) for node in focus],
+        )  # fmt: skip
     except ReportableRuntimeError as error:
         raise ShapesError(f"{shapes_path}: {error.message}") from error
     assert isinstance(results, Graph)
@@ -131,12 +157,17 @@ def validate(
             ),
             *(_ill_typed_finding(data, lines, *found) for found in ill_typed),
         ],
-        key=lambda f: (f.file, f.line or 0, f.focus, f.path or "", f.message),
+        key=finding_order,
     )
     return ValidationReport(bool(conforms) and not ill_typed, findings, results)
 
 
-def _noted(
+def finding_order(finding: Finding) -> tuple[str, int, str, str, str]:
+    """The order findings are reported in: by file, line, focus node, property and message."""
+    return (finding.file, finding.line or 0, finding.focus, finding.path or "", finding.message)
+
+
+def noted(
     path: Path,
     triples: Iterable[tuple[Node, Node, Node]],
     data: Graph,
@@ -144,7 +175,8 @@ def _noted(
     ill_typed: list[tuple[Path, Node, Node, Literal]],
 ) -> Iterator[tuple[Node, Node, Node, Graph]]:
     """``triples`` as quads of ``data``, noting on the way which file first describes each
-    subject and every ill-typed literal: one pass, no graph per file."""
+    subject (unless ``origin`` knows it already) and every ill-typed literal: one pass, no graph
+    per file."""
     for s, p, o in triples:
         if s not in origin:
             origin[s] = path
@@ -173,6 +205,7 @@ def _ill_typed_finding(
         path=_short(data, predicate),
         message=f"{lexical} is not a valid {datatype} (an ill-typed literal)",
         severity="sh:Violation",
+        node=str(subject),
     )
 
 
@@ -214,6 +247,7 @@ def _finding(
         path=_short(data, path) if path is not None else None,
         message=str(message) if message is not None else "does not conform",
         severity=_short(data, severity) if severity is not None else "sh:Violation",
+        node=str(focus),
     )
 
 
@@ -349,9 +383,7 @@ def check_graph(
     ShapesError
         If the shapes cannot be loaded or used.
     """
-    graph = Graph()
-    for path in ontology_files():
-        graph += _cached_graph(path, _version(path))
+    graph = with_ontology()
     graph += data
     shapes_path = shapes or shapes_file()
     try:
