@@ -8,6 +8,7 @@ dates the tests use are looked up in the graph, not written here.
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -229,6 +230,25 @@ def test_fields_show_defaults_and_which_are_required(web: Any) -> None:
     assert "(optional;" in web.get("/questions/organisations-by-type").text
 
 
+def test_a_required_parameter_is_marked_and_asked_for(secon_store: Store) -> None:
+    [region] = secon_store.select("SELECT ?code WHERE { ?r sg:nutsCode ?code } LIMIT 1").rows
+    needs = parse_query("SELECT ?r WHERE { ?r sg:nutsCode ?_nuts }", name="needs")
+    site = Site(store=secon_store, data_dir=Path("data"), queries={"needs": needs})
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        form = client.get("/questions/needs")
+        assert form.status_code == 200 and "(required;" in form.text
+        assert re.search(r'<input [^>]*name="nuts"[^>]* required>', form.text)
+        empty = client.get("/questions/needs?nuts=")
+        assert empty.status_code == 400
+        assert Page(empty.text).ids["p-nuts-error"] == 'parameter "nuts" needs a value'
+        assert client.get("/api/needs").status_code == 400
+        given = Page(client.get("/questions/needs", params={"nuts": str(region["code"])}).text)
+        assert given.body == [
+            [str(row["r"])]
+            for row in run_query(secon_store, needs, {"nuts": str(region["code"])}).rows
+        ]
+
+
 def test_the_permalink_reproduces_the_page(web: Any) -> None:
     values = {"from": "2023-06-01", "to": "2024-06-30"}
     page = Page(page_of(web, "events-in-date-range", values).text)
@@ -345,6 +365,12 @@ def test_an_answer_over_the_size_limit_is_an_error(web: Any, secon_store: Store)
         answer = client.get("/api/timeline")
         assert answer.status_code == 503
         assert "200 bytes" in answer.json()["error"]
+    limit = len(web.get("/questions/timeline").content) - 1  # the page with its table
+    site = Site(store=secon_store, data_dir=Path("data"), queries=QUESTIONS, max_bytes=limit)
+    with TestClient(create_app(site), base_url="http://127.0.0.1") as client:
+        page = client.get("/questions/timeline")
+        assert page.status_code == 503
+        assert f"{limit:,} bytes" in page.text and "<tbody>" not in page.text
 
 
 def test_the_openapi_document_is_valid_and_every_path_answers(web: Any) -> None:

@@ -131,6 +131,11 @@ def _values(request: Request, reserved: tuple[str, ...] = ()) -> dict[str, str]:
     return values
 
 
+def _too_large(site: Site) -> str:
+    """Why an answer over the site's size limit is not given (rather than cut)."""
+    return f"the answer is larger than {site.max_bytes:,} bytes; narrow the question"
+
+
 def _close(site: Site, name: str) -> list[str]:
     """The names of the questions closest to ``name`` (for a did-you-mean)."""
     return difflib.get_close_matches(name, list(site.queries), n=3)
@@ -167,9 +172,14 @@ def cell(term: Identifier | None) -> Cell:
 
 
 def _errors(named: NamedQuery, values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Each bad value's one-line error by parameter, and the errors that name no given value."""
+    """Each bad or missing value's one-line error by parameter, and the errors about names that
+    are no parameter."""
     known = {p.name: p for p in named.parameters}
-    by_parameter: dict[str, str] = {}
+    by_parameter = {
+        p.name: f'parameter "{p.name}" needs a value'
+        for p in named.parameters
+        if needed(p) and p.name not in values
+    }
     for name, value in values.items():
         if name in known:
             try:
@@ -184,14 +194,18 @@ def _errors(named: NamedQuery, values: dict[str, str]) -> tuple[dict[str, str], 
 
 def _choices(site: Site, parameter: Parameter, lang: list[str]) -> list[tuple[str, str]]:
     """The allowed values of ``parameter`` as (value, what the pick-list shows): IRIs by label."""
-    if parameter.kind != "iri" or not parameter.allowed:
-        return [(value, value) for value in parameter.allowed]
-    rows: list[Row] = [
-        {"value": parameter.term(v), "value_label": Literal(v)} for v in parameter.allowed
-    ]
-    labelled = relabel(
-        site.store, QueryResult(["value", "value_label"], rows), lang, timeout=site.timeout
-    )
+    plain = [(value, value) for value in parameter.allowed]
+    if parameter.kind != "iri":
+        return plain
+    try:
+        rows: list[Row] = [
+            {"value": parameter.term(v), "value_label": Literal(v)} for v in parameter.allowed
+        ]
+        labelled = relabel(
+            site.store, QueryResult(["value", "value_label"], rows), lang, timeout=site.timeout
+        )
+    except SecongraphError:  # a malformed value or a label lookup past its deadline
+        return plain
     return [
         (v, str(row["value_label"]))
         for v, row in zip(parameter.allowed, labelled.rows, strict=True)
@@ -218,10 +232,10 @@ async def _question_page(
     values: dict[str, str] = {}
     try:
         values = _values(request)
-        by_parameter, problems = _errors(named, values)
-        submitted = bool(request.url.query) or not named.parameters
-        if submitted and not (by_parameter or problems):
-            result = await answer(site, named, values, lang)
+        if request.url.query or not named.parameters:  # the form was submitted
+            by_parameter, problems = _errors(named, values)
+            if not (by_parameter or problems):
+                result = await answer(site, named, values, lang)
     except Refused as refused:
         status, problems = refused.status, [refused.message]
     if by_parameter or problems:
@@ -259,7 +273,11 @@ def question_routes(site: Site) -> list[BaseRoute]:
         if named is None:
             return index_page(request, 404, missing=name, close=_close(site, name))
         context, status = await _question_page(site, named, request)
-        return render(request, site, "question.html", context, status=status)
+        page = render(request, site, "question.html", context, status=status)
+        if len(page.body) <= site.max_bytes:
+            return page
+        context.update(result=None, rows=[], problems=[_too_large(site)])
+        return render(request, site, "question.html", context, status=503)
 
     async def api(request: Request) -> Response:
         name = request.path_params["name"]
@@ -275,8 +293,7 @@ def question_routes(site: Site) -> list[BaseRoute]:
         except Refused as refused:
             return JSONResponse({"error": refused.message}, status_code=refused.status)
         if len(body) > site.max_bytes:
-            message = f"the answer is larger than {site.max_bytes:,} bytes; narrow the question"
-            return JSONResponse({"error": message}, status_code=503)
+            return JSONResponse({"error": _too_large(site)}, status_code=503)
         return Response(body, media_type=FORMATS[fmt])
 
     async def api_home(request: Request) -> Response:
