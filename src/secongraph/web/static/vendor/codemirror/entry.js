@@ -1,0 +1,7 @@
+// The parts of CodeMirror 6 the query editor uses (static/editor.js), bundled into one file.
+import { EditorView, basicSetup } from "codemirror";
+import { keymap } from "@codemirror/view";
+import { StreamLanguage } from "@codemirror/language";
+import { sparql } from "@codemirror/legacy-modes/mode/sparql";
+
+window.CodeMirror6 = { EditorView, basicSetup, keymap, sparql: () => StreamLanguage.define(sparql) };
