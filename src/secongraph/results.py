@@ -42,8 +42,10 @@ __all__ = [
     "QueryResult",
     "Row",
     "boolean",
+    "compact",
     "from_json",
     "from_oxigraph",
+    "from_triples",
     "normalise",
     "ntriples",
     "write_triples",
@@ -133,6 +135,14 @@ def from_oxigraph(solutions: ox.QuerySolutions) -> QueryResult:
             row[name] = converted[term]
         rows.append(row)
     return QueryResult(variables, rows)
+
+
+def from_triples(triples: list[ox.Triple]) -> QueryResult:
+    """The triples of a CONSTRUCT or DESCRIBE as a result of three columns, in rdflib terms."""
+    names = ["subject", "predicate", "object"]
+    return QueryResult(
+        names, [{name: _from_ox(getattr(triple, name)) for name in names} for triple in triples]
+    )
 
 
 def _from_ox(term: Any) -> Identifier | None:
@@ -230,7 +240,8 @@ def _python(term: Identifier) -> Any:
     return str(term)
 
 
-def _compact(term: Identifier | None) -> str:
+def compact(term: Identifier | None) -> str:
+    """``term`` as text, an IRI in a secongraph namespace written with its prefix (``sgid:x``)."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -244,7 +255,7 @@ def _compact(term: Identifier | None) -> str:
 
 
 def _table(result: QueryResult) -> str:
-    rows = [[_compact(row[v]) for v in result.variables] for row in result.rows]
+    rows = [[compact(row[v]) for v in result.variables] for row in result.rows]
     return render_table(result.variables, rows) + "\n"
 
 
@@ -255,7 +266,7 @@ def _markdown(result: QueryResult) -> str:
     lines = ["| " + " | ".join(result.variables) + " |"]
     lines.append("|" + "|".join("---" for _ in result.variables) + "|")
     for row in result.rows:
-        lines.append("| " + " | ".join(cell(_compact(row[v])) for v in result.variables) + " |")
+        lines.append("| " + " | ".join(cell(compact(row[v])) for v in result.variables) + " |")
     return "\n".join(lines) + "\n"
 
 

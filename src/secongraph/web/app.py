@@ -11,8 +11,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .editor import editor_routes
 from .pages import SecurityHeaders, render
 from .site import Site
+from .sparql import sparql_routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,6 +35,8 @@ def routes(site: Site) -> list[BaseRoute]:
     """Every route of the site, each part's from its module."""
     return [
         *home_routes(site),
+        *sparql_routes(site),
+        *editor_routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
