@@ -364,7 +364,9 @@ class Store:
             return answer()
         return with_deadline(answer, timeout=timeout, origin=origin)
 
-    def _query_oxigraph(self, sparql: str, bindings: Mapping[str, Identifier], origin: str) -> Answer:
+    def _query_oxigraph(
+        self, sparql: str, bindings: Mapping[str, Identifier], origin: str
+    ) -> Answer:
         text = bind_values(sparql, bindings)
         try:
             answer = self.oxigraph.query(
