@@ -1,10 +1,10 @@
-"""Run untrusted SPARQL safely: read-only SELECT, no remote access, parameters as RDF terms.
+"""Run untrusted SPARQL safely: read-only queries, no remote access, parameters as RDF terms.
 
 Three guards, each enough on its own for the case it covers:
 
 1. :func:`check_query` parses the query with rdflib and refuses SPARQL Update, any form other
-   than those asked for (SELECT by default), and (unless remote access is allowed) ``FROM``, ``FROM NAMED`` and ``SERVICE``
-   found in the query algebra. A scan of the query text outside strings, IRIs and comments also
+   than those asked for (SELECT by default), and (unless remote access is allowed) ``FROM``,
+   ``FROM NAMED`` and ``SERVICE`` found in the query algebra. A scan of the query text outside strings, IRIs and comments also
    refuses those keywords and ``\\u`` escapes, so a parser difference between rdflib and the
    engine that runs the query cannot smuggle them past the algebra check.
 2. :func:`bind_values` binds parameters as a ``VALUES`` block built from validated terms, written

@@ -329,8 +329,9 @@ class Store:
         --------
         >>> Store().query("ASK { FILTER(1 < 2) }")
         True
-        >>> Store().query("CONSTRUCT { sgid:x rdfs:label 'x' } WHERE {}")
-        [<Triple subject=<NamedNode value=https://w3id.org/secongraph/id/x> predicate=<NamedNode value=http://www.w3.org/2000/01/rdf-schema#label> object=<Literal value=x datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>>]
+        >>> [triple] = Store().query("CONSTRUCT { sgid:x rdfs:label 'x' } WHERE {}")
+        >>> triple.subject
+        <NamedNode value=https://w3id.org/secongraph/id/x>
         """
         return self._answer(
             sparql, QUERY_FORMS, bindings or {}, allow_remote=allow_remote, origin=origin,

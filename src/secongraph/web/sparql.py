@@ -50,7 +50,8 @@ CORS = {
     "access-control-allow-headers": "Accept, Content-Type",
     "access-control-max-age": "86400",
 }
-_REFUSED_PARAMETERS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")  # fmt: skip
+_REFUSED_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+"""The protocol's parameters that would name the dataset: refused, as ``FROM`` is."""
 
 
 class AnswerTooLarge(QueryError):
@@ -187,7 +188,7 @@ def capped(body: bytes, max_bytes: int) -> bytes:
 
 
 def write(answer: Answer, fmt: Format) -> bytes:
-    """``answer`` written in ``fmt`` (a format of :data:`RESULT_FORMATS` or :data:`GRAPH_FORMATS`)."""
+    """``answer`` written in ``fmt``, one of :data:`RESULT_FORMATS` or :data:`GRAPH_FORMATS`."""
     if isinstance(answer, bool):
         return boolean(answer, fmt.names[0]).encode()
     if isinstance(answer, QueryResult):
