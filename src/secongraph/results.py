@@ -5,8 +5,10 @@ are rdflib terms, so the same query gives equal rows whatever answered it. A lit
 ``xsd:string`` becomes a plain rdflib ``Literal`` (as rdflib's own engine gives it), and lexical
 forms are kept as the engine returned them.
 
-Formats: ``json`` (SPARQL 1.1 Query Results JSON), ``csv`` and ``tsv`` (SPARQL 1.1 Query
-Results CSV and TSV), ``table`` (aligned text) and ``md`` (a Markdown table).
+Formats: ``json`` (SPARQL 1.1 Query Results JSON), ``xml`` (SPARQL Query Results XML), ``csv``
+and ``tsv`` (SPARQL 1.1 Query Results CSV and TSV), ``table`` (aligned text) and ``md`` (a
+Markdown table). The answer of an ASK is written by :func:`boolean`, the triples of a CONSTRUCT
+or DESCRIBE by :func:`write_triples`.
 
 CSV and TSV are opened in spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` as a formula. A value that starts so gets an apostrophe in front (:func:`cells.neutralise`),
@@ -19,6 +21,7 @@ import csv
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +36,26 @@ from .errors import StoreError
 from .namespaces import PREFIXES
 from .tables import render_table
 
-__all__ = ["FORMATS", "QueryResult", "Row", "from_json", "from_oxigraph", "normalise", "ntriples"]
+__all__ = [
+    "FORMATS",
+    "SPARQL_FORMATS",
+    "QueryResult",
+    "Row",
+    "boolean",
+    "compact",
+    "from_json",
+    "from_oxigraph",
+    "from_triples",
+    "normalise",
+    "ntriples",
+    "write_triples",
+]
 
 FORMATS = RESULT_FORMATS
+SPARQL_FORMATS = ("json", "xml", "csv", "tsv")
+"""The W3C formats of the answer to a SELECT or an ASK (what a SPARQL endpoint answers in)."""
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 Row = dict[str, Identifier | None]
@@ -85,16 +105,19 @@ class QueryResult:
         ]
 
     def serialize(self, fmt: str = "table") -> str:
-        """Write the result as ``table``, ``csv``, ``tsv``, ``json`` or ``md``.
+        """Write the result as ``table``, ``csv``, ``tsv``, ``json``, ``xml`` or ``md``.
 
         Raises
         ------
         ValueError
-            If ``fmt`` is not one of :data:`FORMATS`.
+            If ``fmt`` is not one of :data:`FORMATS` or :data:`SPARQL_FORMATS`.
         """
-        writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown}
+        writers = {
+            "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown, "xml": _xml,
+        }  # fmt: skip
         if fmt not in writers:
-            raise ValueError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
+            expected = ", ".join(dict.fromkeys([*FORMATS, *SPARQL_FORMATS]))
+            raise ValueError(f"unknown result format {fmt!r} (expected {expected})")
         return writers[fmt](self)
 
 
@@ -112,6 +135,14 @@ def from_oxigraph(solutions: ox.QuerySolutions) -> QueryResult:
             row[name] = converted[term]
         rows.append(row)
     return QueryResult(variables, rows)
+
+
+def from_triples(triples: list[ox.Triple]) -> QueryResult:
+    """The triples of a CONSTRUCT or DESCRIBE as a result of three columns, in rdflib terms."""
+    names = ["subject", "predicate", "object"]
+    return QueryResult(
+        names, [{name: _from_ox(getattr(triple, name)) for name in names} for triple in triples]
+    )
 
 
 def _from_ox(term: Any) -> Identifier | None:
@@ -209,7 +240,8 @@ def _python(term: Identifier) -> Any:
     return str(term)
 
 
-def _compact(term: Identifier | None) -> str:
+def compact(term: Identifier | None) -> str:
+    """``term`` as text, an IRI in a secongraph namespace written with its prefix (``sgid:x``)."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -223,7 +255,7 @@ def _compact(term: Identifier | None) -> str:
 
 
 def _table(result: QueryResult) -> str:
-    rows = [[_compact(row[v]) for v in result.variables] for row in result.rows]
+    rows = [[compact(row[v]) for v in result.variables] for row in result.rows]
     return render_table(result.variables, rows) + "\n"
 
 
@@ -234,7 +266,7 @@ def _markdown(result: QueryResult) -> str:
     lines = ["| " + " | ".join(result.variables) + " |"]
     lines.append("|" + "|".join("---" for _ in result.variables) + "|")
     for row in result.rows:
-        lines.append("| " + " | ".join(cell(_compact(row[v])) for v in result.variables) + " |")
+        lines.append("| " + " | ".join(cell(compact(row[v])) for v in result.variables) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -329,3 +361,73 @@ def _json_term(term: Identifier) -> dict[str, str]:
     elif term.datatype is not None and str(term.datatype) != XSD_STRING:
         encoded["datatype"] = str(term.datatype)
     return encoded
+
+
+def _xml(result: QueryResult) -> str:
+    root = ET.Element("sparql", xmlns=SPARQL_RESULTS)
+    head = ET.SubElement(root, "head")
+    for name in result.variables:
+        ET.SubElement(head, "variable", name=name)
+    results = ET.SubElement(root, "results")
+    for row in result.rows:
+        solution = ET.SubElement(results, "result")
+        for name, term in row.items():
+            if term is not None:
+                _xml_term(ET.SubElement(solution, "binding", name=name), term)
+    return _XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml_term(binding: ET.Element, term: Identifier) -> None:
+    encoded = _json_term(term)
+    kind = encoded.pop("type")
+    element = ET.SubElement(binding, {"uri": "uri", "bnode": "bnode"}.get(kind, "literal"))
+    element.text = encoded.pop("value")
+    if "xml:lang" in encoded:
+        element.set("xml:lang", encoded["xml:lang"])
+    if "datatype" in encoded:
+        element.set("datatype", encoded["datatype"])
+
+
+def boolean(value: bool, fmt: str) -> str:
+    """Write the answer of an ASK query in one of :data:`SPARQL_FORMATS` (CSV and TSV: the word).
+
+    Examples
+    --------
+    >>> boolean(True, "json")
+    '{"head": {}, "boolean": true}\\n'
+    >>> boolean(False, "csv")
+    'false\\n'
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is not one of :data:`SPARQL_FORMATS`.
+    """
+    word = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    if fmt == "xml":
+        root = ET.Element("sparql", xmlns=SPARQL_RESULTS)
+        ET.SubElement(root, "head")
+        ET.SubElement(root, "boolean").text = word
+        return _XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+    if fmt in ("csv", "tsv"):
+        return word + "\n"
+    raise ValueError(f"unknown result format {fmt!r} (expected {', '.join(SPARQL_FORMATS)})")
+
+
+def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """Write ``triples`` in ``fmt`` (Turtle, N-Triples, JSON-LD, RDF/XML …), sorted, with the
+    secongraph prefixes (the same bytes for the same triples).
+
+    Examples
+    --------
+    >>> x = ox.NamedNode(f"{PREFIXES['sgid']}x")
+    >>> label = ox.Triple(x, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal("x"))
+    >>> print(write_triples([label], ox.RdfFormat.N_TRIPLES).decode(), end="")
+    <https://w3id.org/secongraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .
+    """
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    written = ox.serialize(sorted(set(triples), key=str), format=fmt, prefixes=prefixes)
+    assert written is not None  # no output file given: the bytes are returned
+    return written

@@ -1,10 +1,10 @@
-"""Run untrusted SPARQL safely: read-only SELECT, no remote access, parameters as RDF terms.
+"""Run untrusted SPARQL safely: read-only queries, no remote access, parameters as RDF terms.
 
 Three guards, each enough on its own for the case it covers:
 
 1. :func:`check_query` parses the query with rdflib and refuses SPARQL Update, any form other
-   than SELECT, and (unless remote access is allowed) ``FROM``, ``FROM NAMED`` and ``SERVICE``
-   found in the query algebra. A scan of the query text outside strings, IRIs and comments also
+   than those asked for (SELECT by default), and (unless remote access is allowed) ``FROM``,
+   ``FROM NAMED`` and ``SERVICE`` found in the query algebra. A scan of the query text outside strings, IRIs and comments also
    refuses those keywords and ``\\u`` escapes, so a parser difference between rdflib and the
    engine that runs the query cannot smuggle them past the algebra check.
 2. :func:`bind_values` binds parameters as a ``VALUES`` block built from validated terms, written
@@ -29,7 +29,7 @@ import select
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
@@ -49,6 +49,8 @@ from .namespaces import PREFIXES
 from .results import ntriples
 
 __all__ = [
+    "QUERY_FORMS",
+    "DeadlinePassed",
     "SandboxViolation",
     "bind_values",
     "check_query",
@@ -90,6 +92,14 @@ _BLOCKED_EVENTS = (
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
 
 
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+"""Every read-only query form (what :func:`check_query` lets through with ``forms=QUERY_FORMS``)."""
+
+
+class DeadlinePassed(QueryError):
+    """A query was stopped at its deadline (see :func:`with_deadline`)."""
+
+
 class SandboxViolation(PermissionError):
     """Raised inside query evaluation when it tries to reach a socket, a process or a file."""
 
@@ -115,8 +125,14 @@ def strip_comments(text: str) -> str:
     return "".join(m.group() for m in _TOKENS.finditer(text) if m.lastgroup != "comment")
 
 
-def check_query(text: str, *, allow_remote: bool = False, origin: str = "query") -> Query:
-    """Parse ``text`` and refuse what a read-only, local SELECT must not contain.
+def check_query(
+    text: str,
+    *,
+    allow_remote: bool = False,
+    origin: str = "query",
+    forms: Collection[str] = ("SELECT",),
+) -> Query:
+    """Parse ``text`` and refuse what a read-only, local query must not contain.
 
     Parameters
     ----------
@@ -126,6 +142,8 @@ def check_query(text: str, *, allow_remote: bool = False, origin: str = "query")
         Allow ``FROM``, ``FROM NAMED`` and ``SERVICE`` (``LOAD`` is an update: always refused).
     origin
         Names the query in messages (a file name or a query name).
+    forms
+        The query forms let through (see :data:`QUERY_FORMS`); SELECT only by default.
 
     Returns
     -------
@@ -135,15 +153,15 @@ def check_query(text: str, *, allow_remote: bool = False, origin: str = "query")
     Raises
     ------
     QueryError
-        For a syntax error, an update, a query that is not a SELECT, or a remote-access keyword.
+        For a syntax error, an update, a query of another form, or a remote-access keyword.
     """
     code = " ".join(segment for _, segment in code_segments(text))
     if "\\u" in code.lower():
         raise QueryError(f"{origin}: \\u escapes outside strings and IRIs are refused")
     query = _parse(text, origin)
-    if query.algebra.name != "SelectQuery":
-        kind = query.algebra.name.removesuffix("Query").upper()
-        raise QueryError(f"{origin}: only SELECT queries can be run, not {kind}")
+    kind = query.algebra.name.removesuffix("Query").upper()
+    if kind not in forms:
+        raise QueryError(f"{origin}: only {' and '.join(forms)} queries can be run, not {kind}")
     if not allow_remote:
         found = _REMOTE_KEYWORDS.search(code)
         if query.algebra.get("datasetClause") or _has_service(query.algebra) or found:
@@ -191,7 +209,7 @@ def _parse(text: str, origin: str) -> Query:
     except ParseBaseException as error:
         if _is_update(text):
             raise QueryError(
-                f"{origin}: SPARQL Update is refused; query run only reads the graph"
+                f"{origin}: SPARQL Update is refused; queries only read the graph"
             ) from None
         raise QueryError(
             f"{origin}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
@@ -355,8 +373,10 @@ def with_deadline(function: Callable[[], T], *, timeout: float, origin: str = "q
 
     Raises
     ------
+    DeadlinePassed
+        If the deadline passes (the worker is stopped).
     QueryError
-        If the deadline passes (the worker is stopped), or the worker dies without an answer.
+        If the worker dies without an answer.
     SecongraphError
         Whatever ``function`` raised, as it raised it.
     """
@@ -408,7 +428,7 @@ def _receive(pipe: int, *, deadline: float, timeout: float, origin: str) -> byte
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise QueryError(
+            raise DeadlinePassed(
                 f"{origin}: no answer within {round(timeout, 1):g} s; the query was stopped",
                 hint="Make it cheaper (a LIMIT, fewer patterns without a shared variable) "
                 "or pass a longer --timeout.",

@@ -10,12 +10,13 @@ data (statistics and dumps read it); the rdflib engine keeps a second copy to qu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from .namespaces import GRAPH, PREFIXES
 from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
 from .sandbox import (
+    QUERY_FORMS,
     SandboxViolation,
     bind_values,
     check_query,
@@ -58,6 +60,10 @@ _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or 
 Progress = Callable[[Path], None]
 _NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
+
+Answer = QueryResult | bool | list[ox.Triple]
+"""What a query gives: the rows of a SELECT, the answer of an ASK, the triples of a CONSTRUCT or
+DESCRIBE (see :meth:`Store.query`)."""
 
 
 @dataclass(frozen=True)
@@ -291,72 +297,129 @@ class Store:
         >>> len(Store().select("SELECT ?x WHERE { VALUES ?x { 1 2 } }", timeout=5))
         2
         """
-        parsed = check_query(sparql, allow_remote=allow_remote, origin=origin)
-        for term in (bindings or {}).values():
+        result = self._answer(
+            sparql, ("SELECT",), bindings or {}, allow_remote=allow_remote, origin=origin,
+            timeout=timeout,
+        )  # fmt: skip
+        assert isinstance(result, QueryResult)
+        return result
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        allow_remote: bool = False,
+        origin: str = "query",
+        timeout: float | None = None,
+    ) -> Answer:
+        """Run a query of any read-only form, as :meth:`select` runs a SELECT.
+
+        Returns
+        -------
+        QueryResult, bool or list of pyoxigraph.Triple
+            The rows of a SELECT, the answer of an ASK, the triples of a CONSTRUCT or DESCRIBE.
+
+        Raises
+        ------
+        QueryError, ParameterError
+            As :meth:`select` does (an update is refused; ASK, CONSTRUCT and DESCRIBE are not).
+
+        Examples
+        --------
+        >>> Store().query("ASK { FILTER(1 < 2) }")
+        True
+        >>> [triple] = Store().query("CONSTRUCT { sgid:x rdfs:label 'x' } WHERE {}")
+        >>> triple.subject
+        <NamedNode value=https://w3id.org/secongraph/id/x>
+        """
+        return self._answer(
+            sparql, QUERY_FORMS, bindings or {}, allow_remote=allow_remote, origin=origin,
+            timeout=timeout,
+        )  # fmt: skip
+
+    def _answer(
+        self,
+        sparql: str,
+        forms: Collection[str],
+        bindings: Mapping[str, Identifier],
+        *,
+        allow_remote: bool,
+        origin: str,
+        timeout: float | None,
+    ) -> Answer:
+        parsed = check_query(sparql, allow_remote=allow_remote, origin=origin, forms=forms)
+        for term in bindings.values():
             sparql_term(term)  # the same terms are refused on every engine and on endpoints
 
-        def answer() -> QueryResult:
-            return self._select(sparql, parsed, bindings or {}, allow_remote, origin)
+        def answer() -> Answer:
+            if self.rdflib is None:
+                result = self._query_oxigraph(sparql, bindings, origin)
+            else:
+                result = self._query_rdflib(parsed, bindings, allow_remote, origin)
+            if isinstance(result, QueryResult):
+                return result.in_order(columns(sparql, parsed))
+            return result
 
         if timeout is None:
             return answer()
         return with_deadline(answer, timeout=timeout, origin=origin)
 
-    def _select(
-        self,
-        sparql: str,
-        parsed: Query,
-        bindings: Mapping[str, Identifier],
-        allow_remote: bool,
-        origin: str,
-    ) -> QueryResult:
-        if self.rdflib is None:
-            result = self._select_oxigraph(sparql, bindings, origin)
-            return result.in_order(columns(sparql, parsed))
-        with _RDFLIB_LOCK:
-            before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
-            rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
-            try:
-                result = self._select_rdflib(parsed, bindings, allow_remote, origin)
-            finally:
-                rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = before
-        return result.in_order(columns(sparql, parsed))
-
-    def _select_oxigraph(
+    def _query_oxigraph(
         self, sparql: str, bindings: Mapping[str, Identifier], origin: str
-    ) -> QueryResult:
+    ) -> Answer:
         text = bind_values(sparql, bindings)
         try:
-            solutions = self.oxigraph.query(
+            answer = self.oxigraph.query(
                 text, prefixes=_NS_PREFIXES, use_default_graph_as_union=True
             )
-            assert isinstance(solutions, ox.QuerySolutions)
-            return from_oxigraph(solutions)  # solutions are computed while they are read
+            # solutions and triples are computed while they are read
+            if isinstance(answer, ox.QuerySolutions):
+                return from_oxigraph(answer)
+            if isinstance(answer, ox.QueryBoolean):
+                return bool(answer)
+            return list(answer)
         except (SyntaxError, OSError, ValueError, RuntimeError) as error:
             # RuntimeError: an unknown custom function, a SERVICE answer of the wrong type, …
             raise QueryError(f"{origin}: {error}") from None
 
-    def _select_rdflib(
+    def _query_rdflib(
         self, parsed: Query, bindings: Mapping[str, Identifier], allow_remote: bool, origin: str
-    ) -> QueryResult:
-        assert self.rdflib is not None
-        with warnings.catch_warnings():
-            # rdflib's SPARQL engine calls its own deprecated Dataset methods once per pattern
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
-            return self._evaluate_rdflib(parsed, bindings, allow_remote, origin)
+    ) -> Answer:
+        with _RDFLIB_LOCK:
+            before = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
+            rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = allow_remote
+            try:
+                with warnings.catch_warnings():
+                    # rdflib's SPARQL engine calls its own deprecated Dataset methods per pattern
+                    warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+                    answer = self._evaluate_rdflib(parsed, bindings, allow_remote, origin)
+            finally:
+                rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = before
+        if answer.type == "ASK":
+            return bool(answer.askAnswer)
+        if answer.graph is not None:  # CONSTRUCT and DESCRIBE
+            return list(ox.parse(answer.graph.serialize(format="nt"), ox.RdfFormat.N_TRIPLES))
+        variables = [str(v) for v in answer.vars or []]
+        return QueryResult(
+            variables,
+            [
+                {v: normalise(row[i]) for i, v in enumerate(variables)}
+                for row in answer
+                if isinstance(row, ResultRow)  # always: a SELECT yields rows
+            ],
+        )
 
     def _evaluate_rdflib(
         self, parsed: Query, bindings: Mapping[str, Identifier], allow_remote: bool, origin: str
-    ) -> QueryResult:
+    ) -> rdflib.query.Result:
+        """The rdflib engine's answer, computed to its end (in the sandbox unless remote)."""
         assert self.rdflib is not None
         try:
-            if allow_remote:
+            with contextlib.nullcontext() if allow_remote else no_io():
                 answer = self.rdflib.query(parsed, initBindings=dict(bindings))
-                rows = list(answer)
-            else:
-                with no_io():
-                    answer = self.rdflib.query(parsed, initBindings=dict(bindings))
-                    rows = list(answer)
+                if answer.type == "SELECT":
+                    answer.bindings  # noqa: B018 (computes the rows, here in the sandbox)
         except SandboxViolation as error:
             raise QueryError(f"{origin}: refused: {error}") from None
         except (SecongraphError, KeyboardInterrupt):
@@ -364,15 +427,7 @@ class Store:
         except Exception as error:  # rdflib's evaluation raises whatever its parts raise
             # (a SERVICE answer that is not JSON, a value it cannot convert, …)
             raise QueryError(f"{origin}: {type(error).__name__}: {error}") from None
-        variables = [str(v) for v in answer.vars or []]
-        return QueryResult(
-            variables,
-            [
-                {v: normalise(row[i]) for i, v in enumerate(variables)}
-                for row in rows
-                if isinstance(row, ResultRow)  # always: a SELECT yields rows, not triples or bools
-            ],
-        )
+        return answer
 
     def replace_graph(self, name: str, triples: Iterable[ox.Triple | ox.Quad]) -> LoadedFile:
         """Replace the named graph ``name`` with ``triples`` in every engine of the store.

@@ -11,9 +11,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .editor import editor_routes
 from .pages import SecurityHeaders, render
 from .questions import question_routes
 from .site import Site
+from .sparql import sparql_routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -35,6 +37,8 @@ def routes(site: Site) -> list[BaseRoute]:
     return [
         *home_routes(site),
         *question_routes(site),
+        *sparql_routes(site),
+        *editor_routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
