@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from . import browse, entities
 from .pages import SecurityHeaders, render
 from .site import Site
 
@@ -33,6 +34,8 @@ def routes(site: Site) -> list[BaseRoute]:
     """Every route of the site, each part's from its module."""
     return [
         *home_routes(site),
+        *entities.routes(site),
+        *browse.routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
