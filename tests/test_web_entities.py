@@ -405,3 +405,16 @@ def test_an_organisation_page_in_chromium_at_375_px_by_keyboard(
     finally:
         context.close()
     assert URIRef(str(target)) in set(secon_graph.subjects())
+
+
+def test_pages_render_without_a_request_under_a_root(site: Any) -> None:
+    from secongraph.web.browse import LISTS, render_list
+    from secongraph.web.entities import render_entity
+
+    pages = [render_entity(site, str(ID["organisation/kmop"]), ["en"], root="/site")]
+    pages += [render_list(site, name, ["en"], root="/site") for name in LISTS]
+    for text in pages:
+        assert text is not None
+        links = lxml.html.fromstring(text).xpath("//a/@href | //link/@href")
+        internal = [h for h in links if h.startswith("/")]
+        assert internal and all(h.startswith("/site/") for h in internal)

@@ -12,7 +12,6 @@ IRI the graph does not use at all is a 404.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +22,9 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import QueryError
 from ..export import ExportFormat
-from ..namespaces import ID, PREFIXES
+from ..namespaces import ID
+from ..queries import _LANGUAGE
+from ..store import _NS_PREFIXES
 from .describe import describe, statements
 from .pages import environment
 from .site import Site
@@ -42,9 +43,6 @@ OFFERS: dict[str, tuple[str, ...]] = {
 }
 """What an entity's address answers, by ``?format=`` name and media types, best first on a tie."""
 VARY = "Accept, Accept-Language"
-
-_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,7 +133,7 @@ def entity_rdf(site: Site, iri: str, fmt: ExportFormat) -> bytes | None:
     if found is None:
         return None
     triples = sorted({quad.triple for quads in found for quad in quads}, key=str)
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=_PREFIXES)
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=_NS_PREFIXES)
 
 
 def page(
