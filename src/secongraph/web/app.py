@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from . import browse, entities
 from .editor import editor_routes
 from .pages import SecurityHeaders, render
 from .questions import question_routes
@@ -39,6 +40,8 @@ def routes(site: Site) -> list[BaseRoute]:
         *question_routes(site),
         *sparql_routes(site),
         *editor_routes(site),
+        *entities.routes(site),
+        *browse.routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
