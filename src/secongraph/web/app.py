@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .pages import SecurityHeaders, render
+from .reconcile import reconcile_routes
 from .site import Site
 
 STATIC = Path(__file__).parent / "static"
@@ -33,6 +34,7 @@ def routes(site: Site) -> list[BaseRoute]:
     """Every route of the site, each part's from its module."""
     return [
         *home_routes(site),
+        *reconcile_routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
