@@ -168,6 +168,9 @@ def test_the_manifest_is_valid_and_names_the_graphs_classes(
     assert manifest["view"]["url"] == "http://127.0.0.1/id/{{id}}"
     assert manifest["preview"]["url"] == "http://127.0.0.1/reconcile/preview?id={{id}}"
     assert web.post("/reconcile").json() == manifest  # POST without queries: the manifest too
+    preflight = web.options("/reconcile", headers={"Origin": "http://127.0.0.1:3333"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
 
 
 # --- the documented requests against the real server ---------------------------------------
