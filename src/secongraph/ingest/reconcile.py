@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -266,18 +266,21 @@ class Reconciler:
     _exact: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     _keys: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     _fuzzy_keys: list[str] | None = None
-    _entities: set[URIRef] = field(default_factory=set)
+    _entities: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
             raise ParameterError(f"threshold {self.threshold}: expected a score from 0 to 100")
 
     @classmethod
-    def from_store(cls, store: Store, *, threshold: float = DEFAULT_THRESHOLD) -> Reconciler:
+    def from_store(
+        cls, store: Store, *, threshold: float = DEFAULT_THRESHOLD, namespace: str = ""
+    ) -> Reconciler:
         """Index every entity of ``store`` that has a type and a label, code or acronym.
 
         Labels are ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` (acronyms, other
-        names) and ``skos:hiddenLabel``; NUTS and ISO codes count as labels too.
+        names) and ``skos:hiddenLabel``; NUTS and ISO codes count as labels too. With
+        ``namespace``, only the entities whose IRI starts with it are indexed.
         """
         hierarchy = store.select(
             "SELECT ?class ?super WHERE { ?class rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }"
@@ -301,7 +304,11 @@ class Reconciler:
         labels: dict[URIRef, set[str]] = defaultdict(set)
         for row in labelled.rows:
             entity, klass, label = row["entity"], row["class"], row["label"]
-            if isinstance(entity, URIRef) and isinstance(klass, URIRef):
+            if (
+                isinstance(entity, URIRef)
+                and isinstance(klass, URIRef)
+                and entity.startswith(namespace)
+            ):
                 classes[entity].add(klass)
                 labels[entity].add(str(label))
         for entity in sorted(labels):
@@ -313,7 +320,7 @@ class Reconciler:
     def add(self, entity: URIRef, labels: Iterable[str], classes: Iterable[URIRef] = ()) -> None:
         """Make ``entity`` known by ``labels``, as an instance of ``classes``."""
         kinds = frozenset(classes)
-        self._entities.add(entity)
+        self._entities[entity] = self._entities.get(entity, frozenset()) | kinds
         for label in labels:
             if not label.strip():
                 continue
@@ -347,22 +354,68 @@ class Reconciler:
         'new'
         """
         wanted = frozenset(classes)
+        for found in self._steps(name, wanted, cutoff=self.threshold, limit=10):
+            if found:
+                return self._decide(name, found)
+        return Match(name, None)
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        classes: Iterable[URIRef] = (),
+        limit: int = 10,
+        cutoff: float = 60.0,
+    ) -> list[Candidate]:
+        """Every entity ``name`` may mean, in the order :meth:`match` weighs them, at most ``limit``.
+
+        Each entity comes once, from the first step that finds it: exact matches first, then
+        normalised ones, then fuzzy ones down to the score ``cutoff`` (below the threshold, so a
+        near miss is listed; only :meth:`match` decides).
+
+        Examples
+        --------
+        >>> r = Reconciler()
+        >>> r.add(URIRef("https://example.org/a"), ["Agency for Social Assistance"])
+        >>> r.add(URIRef("https://example.org/b"), ["Agency for Social Services"])
+        >>> [(str(c.entity)[-1], c.method) for c in r.candidates("Agency for Social Assistance")]
+        [('a', 'exact'), ('b', 'fuzzy')]
+        """
+        wanted = frozenset(classes)
+        found: dict[URIRef, Candidate] = {}
+        for step in self._steps(name, wanted, cutoff=cutoff, limit=None):
+            for candidate in self._ranked(step):
+                found.setdefault(candidate.entity, candidate)
+        return list(found.values())[:limit]
+
+    def classes(self, entity: URIRef) -> frozenset[URIRef]:
+        """The classes ``entity`` was added with (empty for an unknown entity)."""
+        return self._entities.get(entity, frozenset())
+
+    def is_a(self, entity: URIRef, klass: URIRef) -> bool:
+        """Whether ``entity`` is an instance of ``klass`` or of one of its subclasses."""
+        return any(klass in self.superclasses.get(k, frozenset({k})) for k in self.classes(entity))
+
+    def _steps(
+        self, name: str, wanted: frozenset[URIRef], *, cutoff: float, limit: int | None
+    ) -> Iterator[list[tuple[_Entry, float, Method]]]:
+        """The entries each step finds for ``name``, step by step (fuzzy only when asked for)."""
         steps: tuple[tuple[Method, list[_Entry]], ...] = (
             ("exact", self._exact.get(_fold(name), [])),
             ("normalised", self._keys.get(normalise(name), [])),
         )
         for method, entries in steps:
-            found = [e for e in entries if self._is_a(e, wanted)]
-            if found:
-                return self._decide(name, [(e, SCORES[method], method) for e in found])
-        return self._decide(name, self._fuzzy(name, wanted))
+            yield [(e, SCORES[method], method) for e in entries if self._is_a(e, wanted)]
+        yield self._fuzzy(name, wanted, cutoff=cutoff, limit=limit)
 
     def _is_a(self, entry: _Entry, wanted: frozenset[URIRef]) -> bool:
         if not wanted:
             return True
         return any(wanted & self.superclasses.get(k, frozenset({k})) for k in entry.classes)
 
-    def _fuzzy(self, name: str, wanted: frozenset[URIRef]) -> list[tuple[_Entry, float, Method]]:
+    def _fuzzy(
+        self, name: str, wanted: frozenset[URIRef], *, cutoff: float, limit: int | None
+    ) -> list[tuple[_Entry, float, Method]]:
         from rapidfuzz import fuzz, process
 
         key = normalise(name)
@@ -372,7 +425,7 @@ class Reconciler:
             self._fuzzy_keys = [k for k in self._keys if len(k) >= MIN_FUZZY_KEY]
         hits = process.extract(
             key, self._fuzzy_keys, scorer=fuzz.token_sort_ratio,
-            score_cutoff=self.threshold, limit=10,
+            score_cutoff=cutoff, limit=limit,
         )  # fmt: skip
         return [
             (entry, round(float(score), 1), "fuzzy")
@@ -382,13 +435,18 @@ class Reconciler:
         ]
 
     @staticmethod
-    def _decide(name: str, scored: list[tuple[_Entry, float, Method]]) -> Match:
+    def _ranked(scored: list[tuple[_Entry, float, Method]]) -> list[Candidate]:
+        """Each entity once, with its best score, best first."""
         best: dict[URIRef, Candidate] = {}
         for entry, score, method in scored:
             known = best.get(entry.entity)
             if known is None or score > known.score:
                 best[entry.entity] = Candidate(entry.entity, entry.label, score, method)
-        ranked = sorted(best.values(), key=lambda c: (-c.score, str(c.entity)))
+        return sorted(best.values(), key=lambda c: (-c.score, str(c.entity)))
+
+    @classmethod
+    def _decide(cls, name: str, scored: list[tuple[_Entry, float, Method]]) -> Match:
+        ranked = cls._ranked(scored)
         if not ranked:
             return Match(name, None)
         close = [c for c in ranked if ranked[0].score - c.score < AMBIGUITY_MARGIN]

@@ -15,6 +15,7 @@ from . import browse, entities
 from .editor import editor_routes
 from .pages import SecurityHeaders, render
 from .questions import question_routes
+from .reconcile import reconcile_routes
 from .site import Site
 from .sparql import sparql_routes
 
@@ -42,6 +43,7 @@ def routes(site: Site) -> list[BaseRoute]:
         *editor_routes(site),
         *entities.routes(site),
         *browse.routes(site),
+        *reconcile_routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 

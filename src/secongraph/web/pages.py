@@ -27,6 +27,9 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 """Headers on every answer of the server (and the policy a published site's pages declare)."""
+OWN_POLICY = "content-security-policy"
+"""The one header a route may set itself, to replace the site's policy on its own answers (the
+reconciliation preview, which OpenRefine shows in a frame)."""
 
 environment = Environment(
     loader=PackageLoader("secongraph.web", "templates"),
@@ -56,7 +59,8 @@ def render(
 
 
 class SecurityHeaders:
-    """ASGI middleware that adds :data:`SECURITY_HEADERS` to every response."""
+    """ASGI middleware that adds :data:`SECURITY_HEADERS` to every response (a response that
+    sets its own :data:`OWN_POLICY` keeps it)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -68,9 +72,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.decode().lower() not in SECURITY_HEADERS]  # fmt: skip
-                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                own = message.get("headers", [])
+                keep = {OWN_POLICY} & {k.decode().lower() for k, _ in own}
+                headers = [(k, v) for k, v in own
+                           if k.decode().lower() not in SECURITY_HEADERS.keys() - keep]  # fmt: skip
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                            if k not in keep]  # fmt: skip
                 message = {**message, "headers": headers}
             await send(message)
 
