@@ -216,3 +216,13 @@ def test_select_star_gives_the_same_columns_on_both_engines(tricky_data: Path) -
     assert [r.variables for r in results] == [["s", "label", "length"]] * len(ENGINES)
     first, second = (sorted(map(repr, r.rows)) for r in results)  # no ORDER BY: any order
     assert first == second
+
+
+def test_values_come_back_from_the_deadline_worker_as_the_engine_gave_them(
+    secon_store: Store,
+) -> None:
+    text = """SELECT ?x WHERE { VALUES ?x { "0"^^xsd:double "01"^^xsd:integer "1.50"^^xsd:decimal
+              "a"@en "b" <https://w3id.org/secongraph/id/x> } }"""
+    here = secon_store.select(text).rows
+    assert secon_store.select(text, timeout=10).rows == here
+    assert str(here[0]["x"]) == "0"  # rdflib would make it "0.0"

@@ -37,6 +37,8 @@ PREFIXES: dict[str, Namespace] = {
     "locn": LOCN,
     "nuts": NUTS,
 }
+PREFIX_IRIS: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+"""The same prefixes as text, as pyoxigraph takes them."""
 
 
 def bind_prefixes(graph: _G) -> _G:

@@ -70,7 +70,7 @@ _PARAMETER_NAME = re.compile(
 )
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
 def _is_date(text: str) -> bool:
@@ -545,7 +545,7 @@ def _left(deadline: float | None, timeout: float | None, origin: str) -> float |
 def _languages(lang: Sequence[str]) -> list[str]:
     languages = [code.strip() for code in lang if code.strip()]
     for code in languages:
-        if not _LANGUAGE.match(code):
+        if not LANGUAGE_TAG.match(code):
             raise ParameterError(f'"{code}" is not a language tag (such as en, de or pt-BR)')
     return languages
 
@@ -588,7 +588,7 @@ def relabel(
         new = dict(row)
         for subject, label in pairs:
             term = row[subject]
-            best = _best_label(labels.get(term, []) if term is not None else [], languages)
+            best = best_label(labels.get(term, []) if term is not None else [], languages)
             if best is not None:
                 new[label] = best
         rows.append(new)
@@ -615,7 +615,7 @@ def _labels(
     return labels
 
 
-def _best_label(candidates: list[tuple[int, Literal]], languages: Sequence[str]) -> Literal | None:
+def best_label(candidates: list[tuple[int, Literal]], languages: Sequence[str]) -> Literal | None:
     if not candidates:
         return None
     ordered = sorted(candidates, key=lambda c: (c[0], c[1].language or "", str(c[1])))

@@ -131,7 +131,7 @@ def from_oxigraph(solutions: ox.QuerySolutions) -> QueryResult:
         for index, name in enumerate(variables):
             term = solution[index]
             if term not in converted:
-                converted[term] = _from_ox(term)
+                converted[term] = from_ox_term(term)
             row[name] = converted[term]
         rows.append(row)
     return QueryResult(variables, rows)
@@ -141,11 +141,11 @@ def from_triples(triples: list[ox.Triple]) -> QueryResult:
     """The triples of a CONSTRUCT or DESCRIBE as a result of three columns, in rdflib terms."""
     names = ["subject", "predicate", "object"]
     return QueryResult(
-        names, [{name: _from_ox(getattr(triple, name)) for name in names} for triple in triples]
+        names, [{name: from_ox_term(getattr(triple, name)) for name in names} for triple in triples]
     )
 
 
-def _from_ox(term: Any) -> Identifier | None:
+def from_ox_term(term: Any) -> Identifier | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copyreg
+import io
 import logging
 import os
 import pickle
@@ -45,7 +47,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from .errors import ParameterError, QueryError
-from .namespaces import PREFIXES
+from .namespaces import PREFIX_IRIS
 from .results import ntriples
 
 __all__ = [
@@ -75,7 +77,6 @@ _TOKENS = re.compile(
 )
 _REMOTE_KEYWORDS = re.compile(r"(?<![\w:?$-])(SERVICE|LOAD|FROM)(?![\w:-])", re.IGNORECASE)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("secongraph_no_io", default=False)
 _BLOCKED_EVENTS = (
     "socket.",
@@ -217,7 +218,7 @@ def _parse(text: str, origin: str) -> Query:
     except Exception as error:  # rdflib's parse actions raise TypeError, ValueError, … (-.0)
         raise QueryError(f"{origin}: SPARQL syntax error: {error}") from None
     try:
-        return translateQuery(parsed, initNs=_NS_PREFIXES)
+        return translateQuery(parsed, initNs=PREFIX_IRIS)
     except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
         raise QueryError(f"{origin}: {error}") from None
 
@@ -411,14 +412,35 @@ def with_deadline(function: Callable[[], T], *, timeout: float, origin: str = "q
 
 def _answer(pipe: int, function: Callable[[], Any]) -> None:
     try:
-        payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps((True, function()))
     except BaseException as error:  # sent back and raised there, whatever it is
         try:
-            payload = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _dumps((False, error))
         except Exception:
             payload = pickle.dumps((False, QueryError(f"{type(error).__name__}: {error}")))
     with contextlib.suppress(OSError), os.fdopen(pipe, "wb") as out:
         out.write(payload)
+
+
+def _dumps(value: Any) -> bytes:
+    """``value`` pickled, its literals with their lexical forms as they are.
+
+    rdflib pickles a literal without its ``normalize=False``, so ``"0"^^xsd:double`` would come
+    back from the worker as ``"0.0"``: the value the engine gave must come back unchanged.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Literal: _reduce_literal}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _reduce_literal(literal: Literal) -> tuple[Any, ...]:
+    return (_literal, (str(literal), literal.language, literal.datatype))
+
+
+def _literal(lexical: str, language: str | None, datatype: URIRef | None) -> Literal:
+    return Literal(lexical, lang=language, datatype=datatype, normalize=False)
 
 
 def _receive(pipe: int, *, deadline: float, timeout: float, origin: str) -> bytes:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .namespaces import GRAPH, PREFIXES
+from rdflib import URIRef
+
+from .namespaces import GRAPH
+from .results import compact
 from .store import Store
 
 METHOD = "https://w3id.org/secongraph/vocab/method/"
@@ -67,7 +70,7 @@ def statistics(store: Store) -> Statistics:
     """Compute the statistics of ``store``: per graph, per class, per country and per year."""
     labels = _class_labels(store)
     classes = sorted(
-        ((labels.get(cls) or _compact(cls), n) for cls, n in store.count_by_class().items()),
+        ((labels.get(cls) or compact(URIRef(cls)), n) for cls, n in store.count_by_class().items()),
         key=lambda row: (-row[1], row[0]),
     )
     return Statistics(
@@ -129,10 +132,3 @@ def _class_labels(store: Store) -> dict[str, str]:
         for row in store.select(query).rows
         if row.get("c") is not None and row.get("label") is not None
     }
-
-
-def _compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri.removeprefix(str(namespace))}"
-    return iri

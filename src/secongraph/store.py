@@ -30,7 +30,7 @@ from rdflib.term import Identifier
 from .choices import ENGINES, Engine
 from .errors import ParameterError, QueryError, SecongraphError, SourceError, printable
 from .files import atomic_output
-from .namespaces import GRAPH, PREFIXES
+from .namespaces import GRAPH, PREFIX_IRIS
 from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
 from .sandbox import (
@@ -58,7 +58,6 @@ METRICS_GRAPH = str(GRAPH["network-metrics"])
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
-_NS_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
 
 Answer = QueryResult | bool | list[ox.Triple]
@@ -371,7 +370,7 @@ class Store:
         text = bind_values(sparql, bindings)
         try:
             answer = self.oxigraph.query(
-                text, prefixes=_NS_PREFIXES, use_default_graph_as_union=True
+                text, prefixes=PREFIX_IRIS, use_default_graph_as_union=True
             )
             # solutions and triples are computed while they are read
             if isinstance(answer, ox.QuerySolutions):
@@ -512,7 +511,7 @@ class Store:
         OutputError
             If ``path`` cannot be written (see :func:`files.atomic_output`).
         """
-        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        prefixes = PREFIX_IRIS
         with atomic_output(path) as tmp:
             if fmt.supports_datasets:
                 quads = sorted(self.oxigraph, key=_quad_key)

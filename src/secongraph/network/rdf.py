@@ -35,7 +35,7 @@ PROJECT_IRI = str(ID["organisation/secongraph-project"])
 # Write-back as RDF
 # --------------------------------------------------------------------------------------------
 
-_PREDICATES = dict(
+METRIC_PREDICATES = dict(
     zip(
         METRICS,
         (SG.degree, SG.weightedDegree, SG.betweenness, SG.eigenvector, SG.community),
@@ -122,7 +122,7 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
         rdf.add((record, RDF.type, SG.NodeMetrics))
         rdf.add((record, SG.metricsOf, URIRef(str(node))))
         rdf.add((record, SG.metricsRun, run_iri))
-        for name, predicate in _PREDICATES.items():
+        for name, predicate in METRIC_PREDICATES.items():
             if name in data:
                 rdf.add((record, predicate, _number(name, data[name])))
     return rdf

@@ -29,10 +29,9 @@ from ..maps.page import METRICS as METRIC_WORDS
 from ..namespaces import BASE, DCTERMS, ID, PROV, RDF, RDFS, SG, SKOS
 from ..network import co_participation
 from ..network.facts import ADDED_METHODS
-from ..network.rdf import _PREDICATES as METRIC_PREDICATES
-from ..network.rdf import COMPUTED
-from ..queries import NamedQuery, _best_label, get_query, relabel, run_query
-from ..results import QueryResult, Row, _compact, _from_ox
+from ..network.rdf import COMPUTED, METRIC_PREDICATES
+from ..queries import NamedQuery, best_label, get_query, relabel, run_query
+from ..results import QueryResult, Row, compact, from_ox_term
 from ..store import Store
 from .site import Site
 
@@ -182,13 +181,13 @@ def show(term: Identifier | None, labels: dict[str, Literal], pages: Pages) -> S
         path = pages.path(iri)
         href, internal = (path, True) if path else (external(iri), False)
         if label is None:
-            return Shown(_compact(term), href=href, internal=internal, iri=iri)
+            return Shown(compact(term), href=href, internal=internal, iri=iri)
         return Shown(str(label), lang=label.language, href=href, internal=internal, iri=iri)
     if isinstance(term, Literal):
         if term.language:
             return Shown(str(term), lang=term.language, note=term.language)
-        return Shown(str(term), note=None if term.datatype in _PLAIN else _compact(term.datatype))
-    return Shown(_compact(term))
+        return Shown(str(term), note=None if term.datatype in _PLAIN else compact(term.datatype))
+    return Shown(compact(term))
 
 
 def external(iri: str) -> str | None:
@@ -252,7 +251,7 @@ def labels(site: Site, iris: Iterable[str], languages: Sequence[str]) -> dict[st
 
 def best(literals: Iterable[Literal], languages: Sequence[str]) -> Literal | None:
     """The literal in the reader's best language (chosen as labels are), or ``None``."""
-    return _best_label([(1, literal) for literal in literals], languages)
+    return best_label([(1, literal) for literal in literals], languages)
 
 
 def titled(shown: Shown, title: Literal | None) -> Shown:
@@ -367,7 +366,7 @@ def _triples(quads: list[ox.Quad]) -> list[Triple]:
     triples = []
     for quad in quads:
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        subject, predicate, value = (_from_ox(t) for t in quad.triple)
+        subject, predicate, value = (from_ox_term(t) for t in quad.triple)
         assert subject is not None and isinstance(predicate, URIRef) and value is not None
         triples.append((subject, predicate, value, graph))
     return triples

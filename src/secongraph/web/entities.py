@@ -22,9 +22,8 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import QueryError
 from ..export import ExportFormat
-from ..namespaces import ID
-from ..queries import _LANGUAGE
-from ..store import _NS_PREFIXES
+from ..namespaces import ID, PREFIX_IRIS
+from ..queries import LANGUAGE_TAG
 from .describe import describe, statements
 from .pages import environment
 from .site import Site
@@ -112,7 +111,7 @@ def languages(accept_language: str | None) -> list[str]:
     ['de-at', 'en', 'de']
     """
     tags = [name for name, quality in _weighted(accept_language or "")
-            if quality > 0 and _LANGUAGE.match(name)]  # fmt: skip
+            if quality > 0 and LANGUAGE_TAG.match(name)]  # fmt: skip
     tags += [base for tag in tags if (base := tag.split("-")[0]) not in tags]
     return list(dict.fromkeys(tags)) or ["en"]
 
@@ -133,7 +132,7 @@ def entity_rdf(site: Site, iri: str, fmt: ExportFormat) -> bytes | None:
     if found is None:
         return None
     triples = sorted({quad.triple for quads in found for quad in quads}, key=str)
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=_NS_PREFIXES)
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIX_IRIS)
 
 
 def page(

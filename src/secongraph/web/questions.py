@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import ParameterError, QueryError, SecongraphError
 from ..namespaces import ID
 from ..queries import NamedQuery, Parameter, relabel, run_query
-from ..results import QueryResult, Row, _compact
+from ..results import QueryResult, Row, compact
 from ..sandbox import bind_values
 from .openapi import FORMATS, expects, needed, openapi_document
 from .pages import render
@@ -165,10 +165,10 @@ def cell(term: Identifier | None) -> Cell:
     if isinstance(term, URIRef):
         local = str(term).removeprefix(str(ID))
         href = f"/id/{quote(local, safe='/')}" if local != str(term) and local else None
-        return Cell(_compact(term), href=href, iri=str(term))
+        return Cell(compact(term), href=href, iri=str(term))
     if isinstance(term, Literal):
         return Cell(str(term), lang=term.language)
-    return Cell(_compact(term))
+    return Cell(compact(term))
 
 
 def _errors(named: NamedQuery, values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
