@@ -116,5 +116,7 @@ def _title(graph: Graph, lang: str) -> str:
     ontology = next(graph.subjects(RDF.type, OWL.Ontology))
     found = [*graph.objects(ontology, DCTERMS.title), *graph.objects(ontology, RDFS.label)]
     wanted = lang.split("-")[0].lower()
-    local = [t for t in found if isinstance(t, Literal) and (t.language or "").split("-")[0] == wanted]
+    local = [
+        t for t in found if isinstance(t, Literal) and (t.language or "").split("-")[0] == wanted
+    ]
     return str((local or found)[0])
