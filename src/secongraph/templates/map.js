@@ -110,6 +110,7 @@
   var labelled = new Set(data.nodes.map(function (node) { return node.id; }));
   var stabilizing = data.options.physics.enabled;
   var declutterTimer = null;
+  var labelScale = null;
   function textWidth(text) {
     if (!(text in labelWidths)) {
       measure.font = "100px sans-serif";
@@ -121,7 +122,10 @@
     if (stabilizing) { return; }
     var scale = network.getScale();
     var size = data.labelSize;
-    network.setOptions({ nodes: { font: { size: size / scale } } });
+    if (scale !== labelScale) {
+      network.setOptions({ nodes: { font: { size: size / scale } } });
+      labelScale = scale;
+    }
     var box = $("network");
     var width = box.clientWidth, height = box.clientHeight;
     var pad = 4, cell = 120, grid = {}, show = new Set();
@@ -476,7 +480,8 @@
     var ties = $("ties-shown") ? $("ties-shown").textContent : "";
     var legend = Array.prototype.map.call(document.querySelectorAll("#legend .legend-row"), function (row) {
       var swatch = row.querySelector(".swatch");
-      return { color: swatch ? swatch.style.background : null, text: row.textContent.trim().replace(/\s+/g, " ") };
+      var count = row.querySelector(".count");
+      return { color: swatch ? swatch.style.background : null, text: row.querySelector(".name").textContent + (count ? " (" + count.textContent + ")" : "") };
     }).filter(function (item) { return item.color; });
     var line = 18 * ratio;
     var placed = [], x = margin, rows = 1;
