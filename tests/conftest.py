@@ -194,3 +194,14 @@ def web(site: object) -> Iterator[object]:
 
     with TestClient(create_app(site), base_url="http://127.0.0.1") as client:  # type: ignore[arg-type]
         yield client
+
+
+@pytest.fixture(scope="session")
+def secon_maps(secon_store: Store, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # fmt: skip
+    """Every standard map of the SECON data, written once for the session (by kind)."""
+    from secongraph.maps import write_maps
+    from secongraph.reference import NUTS_FOLDER
+
+    folder = tmp_path_factory.mktemp("maps")
+    paths = write_maps(secon_store, folder, reference_dir=data_dir / NUTS_FOLDER)
+    return {path.stem.removeprefix("map-"): path for path in paths}

@@ -23,7 +23,6 @@ from secongraph.errors import SecongraphError, SourceError
 from secongraph.maps import COLOR_BY, MAP_KINDS, METRICS, map_html, render_map, write_maps
 from secongraph.paths import nuts_outlines_folder
 from secongraph.reference import NUTS_CREDIT, NUTS_FOLDER, nuts_outlines
-from secongraph.store import Store
 
 HOSTILE = (
     "<img src=x onerror=window.__pwned=1>",
@@ -312,14 +311,6 @@ def test_partnership_map_shows_the_nine_partners(secon_maps: dict[str, Path]) ->
 
 
 # --- in a real headless Chromium ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def secon_maps(secon_store: Store, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # fmt: skip
-    """Every standard map of the SECON data, written once for the session."""
-    folder = tmp_path_factory.mktemp("maps")
-    paths = write_maps(secon_store, folder, reference_dir=data_dir / NUTS_FOLDER)
-    return {path.stem.removeprefix("map-"): path for path in paths}
 
 
 class Opened:

@@ -4,6 +4,11 @@ pyvis builds the network (its node and edge lists and its vis-network options); 
 project's own template, ``templates/map.html``, with vis-network's script and style inlined from
 the pyvis package, so the file opens offline and asks no other host for anything. Every
 data-derived string travels in one JSON blob that the page parses and shows as DOM text.
+
+Each map names its data and date in a caption, shows sources by title (linked only to http(s)
+addresses), links its nodes to their entity pages, keeps its legend's counts to what the
+filters show, draws only labels that do not overlap, and saves its view as a PNG. It works by
+keyboard and on a phone: see ``templates/map.js``.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from ..network import build_projection, compute_metrics
 from ..paths import nuts_outlines_folder
 from ..reference import NUTS_TO_ISO, nuts_outlines
 from ..store import Store
-from .page import COLOR_BY, METRICS, map_html, render_map, script_json
+from .context import data_caption, source_titles
+from .page import COLOR_BY, ENTITY_BASE, METRICS, map_html, render_map, script_json
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ def project_map(
     size_by: str | None = None,
     level: int | None = None,
     project: str | None = None,
+    entity_base: str = ENTITY_BASE,
     **filters: Any,
 ) -> Path:
     """Build the projection of the map ``kind``, compute its metrics and write the map.
@@ -89,6 +96,9 @@ def project_map(
         Override the kind's colouring and size metric.
     level, project, **filters
         Passed to :func:`secongraph.network.build_projection`.
+    entity_base
+        Where the entity pages the nodes link to are (see :func:`render_map`); the default links
+        to the IRIs themselves.
 
     Returns
     -------
@@ -124,6 +134,9 @@ def project_map(
         size_by=size_by or spec.size_by,
         geographic=spec.geographic,
         outlines=outlines,
+        caption=data_caption(store),
+        source_titles=source_titles(store),
+        entity_base=entity_base,
     )
 
 
@@ -133,6 +146,7 @@ def write_maps(
     *,
     reference_dir: Path | None = None,
     skipped: Callable[[str, str], None] | None = None,
+    entity_base: str = ENTITY_BASE,
 ) -> list[Path]:
     """Write every map of :data:`MAP_KINDS` the data can fill as ``out_dir/map-{kind}.html``.
 
@@ -151,6 +165,8 @@ def write_maps(
         As for :func:`project_map`: None draws the outlines shipped with secongraph.
     skipped
         Called with ``(kind, reason)`` for each map skipped.
+    entity_base
+        As for :func:`project_map`.
 
     Returns
     -------
@@ -166,8 +182,9 @@ def write_maps(
     for kind in MAP_KINDS:
         try:
             path = project_map(
-                store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir
-            )
+                store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir,
+                entity_base=entity_base,
+            )  # fmt: skip
         except ParameterError as error:
             if skipped:
                 skipped(kind, f"the data cannot fill it ({error.message.rstrip('.')})")
@@ -191,12 +208,15 @@ def _nuts_codes(graph: nx.Graph) -> set[str]:
 
 __all__ = [
     "COLOR_BY",
+    "ENTITY_BASE",
     "MAP_KINDS",
     "METRICS",
     "MapKind",
+    "data_caption",
     "map_html",
     "project_map",
     "render_map",
     "script_json",
+    "source_titles",
     "write_maps",
 ]

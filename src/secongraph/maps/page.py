@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import networkx as nx
 import pycountry
@@ -22,6 +23,7 @@ from pyvis.network import Network
 
 from ..errors import ParameterError, SecongraphError
 from ..files import atomic_output
+from ..namespaces import BASE, ID
 from ..reference import iso_code
 from .layout import force_layout, geographic_positions, project_outlines
 
@@ -37,7 +39,11 @@ METRICS: dict[str, str] = {
     "betweenness": "brokerage between others (betweenness)",
     "eigenvector": "ties to well-connected partners (eigenvector)",
 }
-"""Metrics a map can size nodes by, with the words its legend uses."""
+"""Metrics a map can size nodes by, with the plain words the page uses for them."""
+COMMUNITY_WORDS = "group of closely tied organisations (community)"
+
+ENTITY_BASE = BASE.rstrip("/")
+"""Default base of the entity pages map nodes link to: ``{base}/id/X`` is then the IRI itself."""
 
 SHAPES = {
     "organisation": "dot", "event": "square", "group": "triangle",
@@ -75,6 +81,9 @@ def render_map(
     max_ties_per_node: int | Literal["auto"] | None = "auto",
     physics_threshold: int = 150,
     seed: int = 1,
+    caption: str = "",
+    source_titles: Mapping[str, str] | None = None,
+    entity_base: str = ENTITY_BASE,
 ) -> Path:
     """Write ``graph`` as an interactive map: one HTML file that works offline.
 
@@ -112,6 +121,17 @@ def render_map(
         hidden while the reader drags or zooms.
     seed
         Seed of the layout.
+    caption
+        Which data the map shows and as of when (:func:`secongraph.maps.data_caption`), shown
+        under the title and in the saved picture.
+    source_titles
+        Titles of source documents by IRI: sources are shown by title, linked to the document
+        when their IRI is an http(s) address (to their entity page when it is under
+        ``https://w3id.org/secongraph/id/``).
+    entity_base
+        Where entity pages are: a node (or source) ``https://w3id.org/secongraph/id/X`` links to
+        ``{entity_base}/id/X``. The default links to the IRI itself; a server or a published
+        site passes its own root (an http(s) URL or a relative path such as ``..``).
 
     Returns
     -------
@@ -121,7 +141,8 @@ def render_map(
     Raises
     ------
     ParameterError
-        ``color_by`` or ``size_by`` is unknown.
+        ``color_by`` or ``size_by`` is unknown, or ``entity_base`` is neither an http(s) URL
+        nor a relative path.
     SecongraphError
         The nodes have no values of ``size_by`` (other than the degrees, which are computed).
     """
@@ -135,6 +156,9 @@ def render_map(
         max_ties_per_node=max_ties_per_node,
         physics_threshold=physics_threshold,
         seed=seed,
+        caption=caption,
+        source_titles=source_titles,
+        entity_base=entity_base,
     )
     with atomic_output(path) as tmp:
         tmp.write_text(html, encoding="utf-8")
@@ -153,8 +177,13 @@ def map_html(
     max_ties_per_node: int | Literal["auto"] | None = "auto",
     physics_threshold: int = 150,
     seed: int = 1,
+    caption: str = "",
+    source_titles: Mapping[str, str] | None = None,
+    entity_base: str = ENTITY_BASE,
 ) -> str:
     """Return the map page of ``graph`` as text; see :func:`render_map` for the parameters."""
+    if urlsplit(entity_base).scheme not in ("", "http", "https"):
+        raise ParameterError(f'entity_base "{entity_base}": not an http(s) URL or a relative path.')
     if color_by not in COLOR_BY:
         raise ParameterError(
             f'Unknown colouring "{color_by}".',
@@ -189,8 +218,14 @@ def map_html(
     net.options.edges.color.inherit = False
     net.toggle_hide_edges_on_drag(large)
 
+    titles = source_titles or {}
     payload = {
         "title": title,
+        "caption": caption,
+        "entityBase": entity_base.rstrip("/"),
+        "idPrefix": str(ID),
+        "metricWords": {**METRICS, "community": COMMUNITY_WORDS},
+        "sourceTitles": {s: titles[s] for s in strings.values if s in titles},
         "colorBy": color_by,
         "sizeBy": {"metric": size_by, "label": METRICS[size_by]},
         "categories": {
@@ -201,7 +236,8 @@ def map_html(
         "nodes": _columns(net.nodes),
         "edges": _columns(net.edges),
         "strings": strings.values,
-        "options": _vis_options(net, large=large, font_size=22 if geographic else 16),
+        "options": _vis_options(net, large=large),
+        "labelSize": 15 if geographic else 13,
         "geographic": geographic,
         "unplaced": len(ids) - len(located),
         "outlines": project_outlines(outlines, projection) if projection else [],
@@ -444,10 +480,12 @@ def _number(value: Any) -> float | int | None:
     return round(value, 4) if math.isfinite(value) else None
 
 
-def _vis_options(net: Network, *, large: bool, font_size: int) -> dict[str, Any]:
+def _vis_options(net: Network, *, large: bool) -> dict[str, Any]:
     """Return pyvis's options, completed with what the map needs from vis-network.
 
-    A large map hides its ties while it is dragged or zoomed, so panning does not stall.
+    A large map hides its ties while it is dragged or zoomed, so panning does not stall. The
+    view moves and zooms by keyboard once the map has focus. The page sets the labels' size at
+    each zoom (``labelSize`` pixels on screen) and which labels are drawn.
     """
     physics = bool(net.options.physics.enabled)
     options: dict[str, Any] = json.loads(net.options.to_json())
@@ -468,13 +506,13 @@ def _vis_options(net: Network, *, large: bool, font_size: int) -> dict[str, Any]
             "tooltipDelay": 3600000,
             "hideEdgesOnZoom": large,
             "multiselect": False,
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
         }
     )
     options["layout"] = {"improvedLayout": False, "randomSeed": 1}
     options["nodes"] = {
         "borderWidth": 1,
         "font": {
-            "size": font_size,
             "face": "sans-serif",
             "strokeWidth": 3,
             "strokeColor": "#ffffff",
