@@ -23,7 +23,7 @@ from secongraph.queries import NamedQuery, load_queries, parse_query, run_query
 from secongraph.results import QueryResult
 from secongraph.store import Store
 from secongraph.web.app import create_app
-from secongraph.web.questions import accepted
+from secongraph.web.negotiation import weighted
 from secongraph.web.site import Site
 
 QUESTIONS = load_queries()
@@ -337,9 +337,9 @@ def test_labels_follow_accept_language(web: Any, secon_store: Store) -> None:
 
 
 def test_accept_headers_are_read_with_their_weights() -> None:
-    assert accepted("de;q=0.5, el, en;q=0.7") == ["el", "en", "de"]
-    assert accepted("de;q=0, fr;q=x, *") == ["*"]
-    assert accepted(None) == []
+    assert weighted("de;q=0.5, el, en;q=0.7") == [("el", 1.0), ("en", 0.7), ("de", 0.5)]
+    assert weighted("de;q=0, fr;q=x, *") == [("*", 1.0), ("de", 0.0)]
+    assert weighted(None) == []
 
 
 def slow_site(secon_store: Store, **limits: Any) -> TestClient:

@@ -35,7 +35,8 @@ from .describe import (
     supported,
     titled,
 )
-from .entities import languages, page, render_entity, render_missing
+from .entities import page, render_entity, render_missing
+from .negotiation import languages
 from .site import Site
 
 REGIONS = f"""SELECT ?region ?code ?country ?organisation ?relation WHERE {{

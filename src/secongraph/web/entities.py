@@ -11,7 +11,6 @@ IRI the graph does not use at all is a 404.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,8 +22,8 @@ from starlette.routing import BaseRoute, Route
 from ..errors import QueryError
 from ..export import ExportFormat
 from ..namespaces import ID, PREFIX_IRIS
-from ..queries import LANGUAGE_TAG
 from .describe import describe, statements
+from .negotiation import best, languages
 from .pages import environment
 from .site import Site
 
@@ -49,71 +48,16 @@ VARY = "Accept, Accept-Language"
 # --------------------------------------------------------------------------------------------
 
 
-def _weighted(header: str) -> list[tuple[str, float]]:
-    """The items of an ``Accept`` or ``Accept-Language`` header with their q-values, best first
-    (equal q-values keep the header's order); an item with a malformed q-value is dropped."""
-    items = []
-    for part in header.split(","):
-        name, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = math.nan
-        if name and 0 <= quality <= 1:
-            items.append((name.lower(), quality))
-    return sorted(items, key=lambda item: -item[1])
-
-
 def negotiate(accept: str | None) -> str | None:
     """The best answer for an ``Accept`` header: a key of :data:`OFFERS`, or ``None`` when the
     client accepts none of them. No header (or ``*/*``) means HTML.
-
-    Each offered media type gets the q-value of the most specific range that matches it
-    (``text/turtle`` before ``text/*`` before ``*/*``).
 
     Examples
     --------
     >>> negotiate("text/turtle;q=0.9, application/ld+json")
     'jsonld'
-    >>> negotiate("text/*;q=0.5, text/html;q=0.1")
-    'ttl'
     """
-    ranges = _weighted(accept or "*/*")
-    best, best_quality = None, 0.0
-    for name, types in OFFERS.items():
-        quality = max(_quality(media_type, ranges) for media_type in types)
-        if quality > best_quality:
-            best, best_quality = name, quality
-    return best
-
-
-def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
-    kind = media_type.split("/")[0]
-    found: dict[int, float] = {}
-    for name, quality in ranges:
-        specificity = {media_type: 3, f"{kind}/*": 2, "*/*": 1}.get(name)
-        if specificity is not None and specificity not in found:
-            found[specificity] = quality
-    return found[max(found)] if found else 0.0
-
-
-def languages(accept_language: str | None) -> list[str]:
-    """The reader's languages from an ``Accept-Language`` header, best first; each regional
-    tag is followed, at the end, by its language (``de-AT`` → also ``de``). English when none.
-
-    Examples
-    --------
-    >>> languages("de-AT,en;q=0.5")
-    ['de-at', 'en', 'de']
-    """
-    tags = [name for name, quality in _weighted(accept_language or "")
-            if quality > 0 and LANGUAGE_TAG.match(name)]  # fmt: skip
-    tags += [base for tag in tags if (base := tag.split("-")[0]) not in tags]
-    return list(dict.fromkeys(tags)) or ["en"]
+    return best(accept, OFFERS)
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,6 +50,15 @@ NAV = (
 environment.globals["nav"] = NAV
 
 
+class Refused(Exception):
+    """A request answered with an HTTP error: its status and one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 def render(
     request: Request, site: Site, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HTMLResponse:

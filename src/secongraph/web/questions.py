@@ -13,7 +13,6 @@ follow the reader's ``Accept-Language``.
 from __future__ import annotations
 
 import difflib
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -31,62 +30,24 @@ from ..namespaces import ID
 from ..queries import NamedQuery, Parameter, relabel, run_query
 from ..results import QueryResult, Row, compact
 from ..sandbox import bind_values
+from . import negotiation
 from .openapi import FORMATS, expects, needed, openapi_document
-from .pages import render
+from .pages import Refused, render
 from .site import Site
 
-__all__ = ["Refused", "accepted", "answer", "languages", "question_routes"]
+__all__ = ["answer", "languages", "question_routes"]
 
-_RANGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _MEDIA = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "*/*": "json",
+    "json": ("application/sparql-results+json", "application/json"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
 }
-
-
-def accepted(header: str | None) -> list[str]:
-    """The values of an ``Accept`` or ``Accept-Language`` header, most wanted first.
-
-    Items are ordered by their ``q`` weight (ties keep their order); items with ``q=0`` or a
-    malformed weight are left out.
-
-    Examples
-    --------
-    >>> accepted("fr;q=0.5, de-AT, en;q=0.8, el;q=0")
-    ['de-at', 'en', 'fr']
-    """
-    weighted: list[tuple[float, int, str]] = []
-    for index, item in enumerate((header or "").split(",")):
-        value, *params = (part.strip() for part in item.split(";"))
-        weight = 1.0
-        for param in params:
-            key, _, number = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    weight = float(number)
-                except ValueError:
-                    weight = -1.0
-        if value and 0 < weight <= 1:
-            weighted.append((-weight, index, value.lower()))
-    return [value for _, _, value in sorted(weighted)]
+"""The API's answers by ``format=`` name and the media types that ask for them."""
 
 
 def languages(request: Request) -> list[str]:
-    """The label languages the reader asks for (``Accept-Language``), English last as fallback."""
-    tags = [tag for tag in accepted(request.headers.get("accept-language")) if _RANGE.match(tag)]
-    return list(dict.fromkeys([*tags[:8], "en"]))
-
-
-class Refused(Exception):
-    """A question that cannot be answered: the HTTP status and the one-line reason."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    """The label languages the reader asks for (``Accept-Language``)."""
+    return negotiation.languages(request.headers.get("accept-language"))
 
 
 async def answer(
@@ -324,7 +285,4 @@ def _format(request: Request) -> str:
         if given not in FORMATS:
             raise Refused(400, f'format "{given}" is not one of: {", ".join(FORMATS)}')
         return given
-    for media in accepted(request.headers.get("accept")):
-        if media in _MEDIA:
-            return _MEDIA[media]
-    return "json"
+    return negotiation.best(request.headers.get("accept"), _MEDIA) or "json"

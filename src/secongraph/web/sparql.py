@@ -36,6 +36,8 @@ from ..export import ExportFormat
 from ..results import QueryResult, boolean, write_triples
 from ..sandbox import QUERY_FORMS, DeadlinePassed, check_query, with_deadline
 from ..store import Answer
+from .negotiation import best
+from .pages import Refused
 from .site import Site
 
 T = TypeVar("T")
@@ -56,15 +58,6 @@ _REFUSED_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 
 class AnswerTooLarge(QueryError):
     """A query's answer is larger than the site's cap (it is refused, not cut)."""
-
-
-class Refused(Exception):
-    """A request the endpoint answers with an HTTP error: its status and one-line message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -122,34 +115,11 @@ def negotiate(offers: Sequence[Format], accept: str | None, name: str | None) ->
                 return offer
         known = ", ".join(offer.names[0] for offer in offers)
         raise Refused(400, f"format={name}: not offered for this query (expected {known})")
-    if not accept:
-        return offers[0]
-    for media_type in _preferences(accept):
-        for offer in offers:
-            if media_type == "*/*" or media_type in offer.media_types:
-                return offer
-            if media_type.endswith("/*") and offer.media_types[0].startswith(media_type[:-1]):
-                return offer
+    chosen = best(accept, {index: offer.media_types for index, offer in enumerate(offers)})
+    if chosen is not None:
+        return offers[chosen]
     offered = ", ".join(offer.media_types[0] for offer in offers)
     raise Refused(406, f"none of the accepted types is offered for this query ({offered})")
-
-
-def _preferences(accept: str) -> list[str]:
-    """The media types of an ``Accept`` header, most wanted first, without those of q=0."""
-    ranked = []
-    for index, part in enumerate(accept.split(",")):
-        media_type, *parameters = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            key, _, value = parameter.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media_type and quality > 0:
-            ranked.append((-quality, index, media_type.lower()))
-    return [media_type for _, _, media_type in sorted(ranked)]
 
 
 def run(site: Site, text: str, write: Callable[[Answer], T]) -> T:
