@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,14 +78,31 @@ def oxigraph_server() -> Iterator[str]:
             pytest.fail("the oxigraph server is not installed: run make test (PyPI: oxigraph)")
         binary = Path(found)
     port = _free_port()
-    process = subprocess.Popen(
-        [str(binary), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(process, url)
+    command = [str(binary), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with running(command, f"{url}/query?query=ASK%7B%7D", "oxigraph serve"):
         yield url
+
+
+@contextmanager
+def running(command: list[str], probe: str, name: str, *, seconds: float = 30) -> Iterator[None]:
+    """Run the server ``command`` until the block ends, from the moment ``probe`` (a URL)
+    answers; fail the test, with the server's stderr, if it exits or does not answer first."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            if process.poll() is not None:
+                error = process.stderr.read().decode() if process.stderr else ""
+                pytest.fail(f"{name} exited with {process.returncode}: {error}")
+            try:
+                with urllib.request.urlopen(probe, timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{name} did not answer at {probe}")
+                time.sleep(0.05)
+        yield
     finally:
         process.terminate()
         try:
@@ -92,19 +110,6 @@ def oxigraph_server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"oxigraph serve exited with {process.returncode}: {error}")
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"oxigraph serve did not answer at {url}")
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,32 +152,11 @@ def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
     """A real ``secongraph serve`` on 127.0.0.1 (a free port), reading the built SECON store;
     yields its base URL. Stopped at the end of the session."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
-         "--store", str(built_secon), "--port", str(port), "--timeout", "5"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"secongraph serve exited with {process.returncode}: {error}")
-            try:
-                with urllib.request.urlopen(f"{url}/", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail(f"secongraph serve did not answer at {url}")
+    command = [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
+               "--store", str(built_secon), "--port", str(port), "--timeout", "5"]  # fmt: skip
+    with running(command, f"{url}/", "secongraph serve"):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")

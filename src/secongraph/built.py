@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from . import __version__
 from .choices import STORE_FOLDER
 from .errors import SourceError, StoreError, printable
-from .files import output_error, write_atomically
+from .files import output_error, read_json_object, write_atomically
 from .paths import ontology_files, package_folder
 from .store import (
     METRICS_GRAPH,
@@ -95,13 +96,9 @@ def inputs_of(data_dir: Path) -> dict[str, tuple[Path, bool]]:
     return inputs
 
 
-def read_manifest(folder: Path) -> dict[str, object] | None:
+def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The manifest of the store in ``folder``; ``None`` if it has none (or a broken one)."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
+    return read_json_object(folder / MANIFEST)
 
 
 def build_on_disk(

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -24,10 +25,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError, printable
 
-__all__ = ["atomic_output", "write_atomically"]
+__all__ = ["atomic_output", "read_json_object", "write_atomically"]
 
 
 @contextmanager
@@ -161,3 +163,13 @@ def output_error(path: Path, error: OSError) -> OutputError:
         f"{printable(path)}: cannot write ({reason}); the previous file, if any, is unchanged",
         hint="Write to a folder that is writable and has free space.",
     )
+
+
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in the file ``path``; ``None`` if it is missing, unreadable or not an
+    object (a record the program wrote itself, read again)."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

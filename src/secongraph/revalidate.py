@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import Literal, Node, URIRef
 
 from .built import file_digest, inputs_of, open_built, read_manifest, versions
-from .files import write_atomically
+from .files import read_json_object, write_atomically
 from .paths import shapes_file
 from .sandbox import sparql_term
 from .sources import to_rdflib
@@ -91,7 +91,7 @@ def validate_built(
     assert isinstance(digests, dict)
     inputs = inputs_of(data_dir)
     shapes = file_digest(shapes_file())
-    record = _read_record(folder)
+    record = read_json_object(folder / RECORD)
     data_keys = [key for key, (_, ontology) in inputs.items() if not ontology]
     before: dict[str, str] = record["files"] if record else {}
     changed = [key for key in data_keys if before.get(key) != digests[key]]
@@ -224,14 +224,6 @@ def _first_graphs(store: Store, nodes: set[str], order: dict[str, int]) -> list[
         if known:
             first.append((node, min(known, key=order.__getitem__)))
     return first
-
-
-def _read_record(folder: Path) -> dict | None:
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
 
 
 def _write_record(
