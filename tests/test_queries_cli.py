@@ -14,6 +14,7 @@ from secongraph.cli import cli
 from secongraph.queries import load_queries
 
 LEAD = "https://w3id.org/secongraph/id/organisation/region-of-peloponnese"
+SG = "https://w3id.org/secongraph/ontology#"
 
 
 def invoke(*args: str) -> Result:
@@ -122,12 +123,13 @@ def test_run_an_ad_hoc_query_from_a_file(data_dir: Path, tmp_path: Path) -> None
     ("args", "message"),
     [
         (["nope"], 'Error: unknown query "nope"'),
+        (["timelin"], "Did you mean timeline?"),
         (["partners-by-country", "-p", "country=FR"], '"FR" is not allowed'),
         (["partners-by-country", "-p", "colour=red"], 'has no parameter "colour"'),
         (["events-in-date-range", "-p", "from=2023-02-30"], '"2023-02-30" is not a date'),
         (["met-at-events", "-p", "organisation=not an iri"], '"not an iri" is not an IRI'),
         (["timeline", "-p", "oops"], "write -p name=value"),
-        ([], "give a query name or --file FILE"),
+        ([], "give a query name, a file or a query text"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(data_dir: Path, args: list[str], message: str) -> None:
@@ -165,4 +167,80 @@ def test_refused_or_broken_queries_exit_3(
     result = run(data_dir, "--file", str(query))
     assert result.exit_code == 3
     [line] = result.stderr.splitlines()
+    assert message in line
+
+
+def test_a_query_naming_a_term_the_ontology_lacks_is_warned_about(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    query = tmp_path / "codes.rq"
+    query.write_text("SELECT ?code WHERE { ?c sg:countryCode ?code }", encoding="utf-8")
+    result = run(data_dir, "--file", str(query))
+    assert result.exit_code == 0
+    assert "Warning: sg:countryCode is not a term of the ontology (nearest: sg:country" in (
+        result.stderr
+    )
+    clean = run(data_dir, "lead-partner")
+    assert "Warning" not in clean.stderr
+
+
+def test_brokers_answers_without_asking_for_the_metrics(data_dir: Path) -> None:
+    """build and push add the metrics by default; query run does too (--no-metrics skips)."""
+    result = run(data_dir, "brokers", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and all(row["betweenness"] for row in rows)
+    assert run(data_dir, "brokers", "--no-metrics").stderr.endswith("0 row(s).\n")
+
+
+def test_an_inline_query_from_the_option_or_standard_input(data_dir: Path) -> None:
+    text = "SELECT ?code WHERE { ?c a sg:Country ; sg:isoCode ?code } ORDER BY ?code"
+    inline = run(data_dir, "-q", text, "--format", "csv")
+    piped = CliRunner().invoke(cli, ["query", "run", "--data", str(data_dir), "-q", "-",
+                                     "--format", "csv"], input=text)  # fmt: skip
+    assert inline.exit_code == piped.exit_code == 0
+    assert inline.stdout == piped.stdout
+    assert inline.stdout.splitlines()[0] == "code" and "BG" in inline.stdout.splitlines()
+
+
+def test_ask_prints_the_answer(data_dir: Path) -> None:
+    assert run(data_dir, "-q", "ASK { ?o a sg:Municipality }").stdout == "true\n"
+    answer = json.loads(run(data_dir, "-q", "ASK { ?o a sg:NoSuchClassAtAll }", "--format",
+                            "json").stdout)  # fmt: skip
+    assert answer["boolean"] is False
+
+
+def test_construct_and_describe_print_the_triples(data_dir: Path, secon_graph: object) -> None:
+    import rdflib
+
+    text = "CONSTRUCT { ?o sg:country ?c } WHERE { ?o a sg:Municipality ; sg:country ?c }"
+    graph = rdflib.Graph()
+    for fmt, parse_as in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+        result = run(data_dir, "-q", text, "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        graph = rdflib.Graph().parse(data=result.stdout, format=parse_as)
+        assert len(graph) > 0
+    assert isinstance(secon_graph, rdflib.Graph)
+    expected = {
+        (o, c) for o in secon_graph.subjects(rdflib.RDF.type, rdflib.URIRef(SG + "Municipality"))
+        for c in secon_graph.objects(o, rdflib.URIRef(SG + "country"))
+    }  # fmt: skip
+    assert set(graph.subject_objects()) == expected
+    described = run(data_dir, "-q", f"DESCRIBE <{LEAD}>")
+    assert "Region of Peloponnese" in described.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-q", "ASK {}", "--endpoint", "http://127.0.0.1:9/query"], "--endpoint runs SELECT"),
+        (["-q", "SELECT * { ?s ?p ?o } LIMIT 1", "--format", "ttl"], "does not fit a SELECT"),
+        (["-q", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"], "does not fit a CONSTRUCT"),
+        (["timeline", "-q", "ASK {}"], "one of them"),
+        (["-q", "INSERT DATA { <x:a> <x:b> <x:c> }"], "Update"),
+    ],
+)
+def test_inline_query_errors(data_dir: Path, args: list[str], message: str) -> None:
+    result = run(data_dir, *args)
+    assert result.exit_code in (2, 3) and result.stdout == ""
+    [line] = result.stderr.splitlines()[-1:]
     assert message in line

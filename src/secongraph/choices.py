@@ -14,6 +14,14 @@ ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
 """How ``query run`` prints its rows (see ``secongraph.results``)."""
 
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+"""Every read-only query form (what :func:`check_query` lets through with ``forms=QUERY_FORMS``)."""
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+"""The query forms whose answer is triples."""
+
+TRIPLE_FORMATS = ("ttl", "nt", "jsonld")
+"""How ``query run`` prints the triples of a CONSTRUCT or DESCRIBE (Turtle by default)."""
+
 EXPORT_EXTENSIONS = ("ttl", "trig", "nt", "nq", "jsonld", "rdf")
 """The export formats by file extension (see ``secongraph.export.ExportFormat``)."""
 

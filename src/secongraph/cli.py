@@ -20,9 +20,11 @@ from .choices import (
     DEFAULT_TIMEOUT,
     ENGINES,
     EXPORT_EXTENSIONS,
+    GRAPH_FORMS,
     KINDS,
     RESULT_FORMATS,
     STORE_FOLDER,
+    TRIPLE_FORMATS,
     Engine,
     Kind,
 )
@@ -556,6 +558,10 @@ def query_show(name: str, queries_dir: Path | None) -> None:
     help="Run the query in this .rq file instead of a named one.",
 )
 @click.option(
+    "-q", "--query", "text", metavar="TEXT",
+    help="Run this query text instead (- reads it from standard input).",
+)  # fmt: skip
+@click.option(
     "-p",
     "--param",
     "params",
@@ -567,10 +573,11 @@ def query_show(name: str, queries_dir: Path | None) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(RESULT_FORMATS),
+    type=click.Choice(RESULT_FORMATS + TRIPLE_FORMATS),
     default="table",
     show_default=True,
-    help="table, W3C SPARQL results csv/tsv/json, or Markdown.",
+    help="table, W3C SPARQL results csv/tsv/json, or Markdown; the triples of a CONSTRUCT or "
+    "DESCRIBE as ttl (the default), nt or jsonld.",
 )
 @click.option(
     "--lang",
@@ -595,24 +602,40 @@ def query_show(name: str, queries_dir: Path | None) -> None:
 @queries_option
 @data_option
 @store_option
-@metrics_option(default=False)
-def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str,
+@metrics_option(default=True)
+def query_run(name: str | None, file: Path | None, text: str | None, params: tuple[str, ...], fmt: str, lang: str,
               engine: Engine, endpoint: str | None, allow_remote: bool, timeout: float,
               max_mib: int, queries_dir: Path | None, data_dir: Path, store_dir: Path, metrics: bool) -> None:  # fmt: skip
-    """Run a question (or an ad-hoc query with --file) and print its rows.
+    """Run a question (or a query of --file or -q) and print its rows, answer or triples.
+
+    A query of --file or -q may also be an ASK (prints true or false) or a CONSTRUCT or DESCRIBE
+    (prints Turtle, N-Triples or JSON-LD), on the embedded store.
 
     \b
     Example:
         secongraph query run events-in-date-range -p from=2024-01-01 -p to=2024-12-31
         secongraph query run partners-by-country --lang de,en --format csv
         secongraph query run --file my-question.rq --engine rdflib
+        secongraph query run -q 'DESCRIBE <https://w3id.org/secongraph/id/organisation/kmop>'
+        echo 'ASK { ?e a sg:StudyVisit }' | secongraph query run -q - --format json
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
         secongraph query run brokers --metrics
     """
     from .endpoint import Endpoint
-    from .queries import check, parse_params, resolve_query, run_query
+    from .queries import check, parse_params, resolve_query, run_query, undeclared_terms
 
-    named = resolve_query(name, file=file, folder=queries_dir)
+    if text == "-":
+        text = sys.stdin.read()
+    named = resolve_query(name, file=file, text=text, folder=queries_dir)
+    if named.form != "SELECT" and endpoint:
+        raise click.UsageError(f"--endpoint runs SELECT queries; {named.form} queries run on "
+                               "the embedded store (without --endpoint)")  # fmt: skip
+    if (fmt in TRIPLE_FORMATS) != (named.form in GRAPH_FORMS) and fmt != "table":
+        raise click.UsageError(f"--format {fmt} does not fit a {named.form} query")
+    for term, nearest in undeclared_terms(named.sparql):
+        near = f" (nearest: {', '.join(nearest)})" if nearest else ""
+        click.echo(f"Warning: {term} is not a term of the ontology{near}; the query may "
+                   "answer nothing.", err=True)  # fmt: skip
     values = parse_params(params)
     check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
     target = (
@@ -620,11 +643,30 @@ def query_run(name: str | None, file: Path | None, params: tuple[str, ...], fmt:
         if endpoint
         else _load(data_dir, store_dir=store_dir, engine=engine, metrics=metrics)
     )
+    if named.form != "SELECT":
+        assert not isinstance(target, Endpoint)
+        _print_answer(target.query(named.sparql, bindings=named.bind(values), origin=named.name,
+                                   allow_remote=allow_remote, timeout=timeout), fmt)  # fmt: skip
+        return
     result = run_query(
         target, named, values, lang=lang.split(","), allow_remote=allow_remote, timeout=timeout
     )
     click.echo(result.serialize(fmt), nl=False)
     click.echo(f"{len(result)} row(s).", err=True)
+
+
+def _print_answer(answer: Any, fmt: str) -> None:
+    """Print the answer of an ASK (true or false) or the triples of a CONSTRUCT or DESCRIBE."""
+    from .export import ExportFormat
+    from .results import boolean, write_triples
+
+    if isinstance(answer, bool):
+        click.echo(boolean(answer, "csv" if fmt in ("table", "md") else fmt), nl=False)
+        return
+    rdf = {"ttl": ExportFormat.TURTLE, "nt": ExportFormat.NTRIPLES, "jsonld": ExportFormat.JSONLD}
+    written = write_triples(answer, rdf.get(fmt, ExportFormat.TURTLE).rdf_format).decode()
+    click.echo(written, nl=not written.endswith("\n"))
+    click.echo(f"{len(set(answer))} triple(s).", err=True)
 
 
 @cli.command()

@@ -27,10 +27,11 @@ label of ``?x`` in the first of the requested languages that has one (see :func:
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -40,11 +41,20 @@ import yaml
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
+from ._sg import SG
 from .errors import ParameterError, QueryError
 from .namespaces import PREFIXES
 from .paths import package_folder
 from .results import QueryResult
-from .sandbox import check_query, code_segments, columns, sparql_term
+from .sandbox import (
+    QUERY_FORMS,
+    check_query,
+    code_segments,
+    columns,
+    query_form,
+    sparql_term,
+    strip_comments,
+)
 
 __all__ = [
     "XSD_TYPES",
@@ -244,6 +254,9 @@ class NamedQuery:
     path: Path | None = None
     variables: tuple[str, ...] = field(default=())
     """The projected variables, in order."""
+    form: str = "SELECT"
+    """``SELECT`` for every question of the library; a query of ``--file`` or ``-q`` may be an
+    ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` too."""
 
     def bind(self, values: Mapping[str, str]) -> dict[str, Identifier]:
         """Check ``values`` (parameter name → text) and return variable name → RDF term.
@@ -292,13 +305,17 @@ class Target(Protocol):
         """Run ``sparql`` with ``bindings`` and return its rows within ``timeout`` seconds."""
 
 
-def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery:
+def parse_query(
+    text: str, *, name: str, path: Path | None = None, forms: Collection[str] = ("SELECT",)
+) -> NamedQuery:
     """Read the ``#+`` decorators and the parameters of one query.
+
+    ``forms`` are the query forms accepted (the library's questions are SELECT queries).
 
     Raises
     ------
     QueryError
-        If the query is not a SELECT or has a syntax error, a decorator is malformed, or a
+        If the query is not of ``forms`` or has a syntax error, a decorator is malformed, or a
         default or enumerated value names no parameter.
 
     Examples
@@ -309,7 +326,7 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
     ('Events', [('year', '2023')])
     """
     decorators = _decorators(text, origin=str(path or name))
-    parsed = check_query(text, allow_remote=True, origin=str(path or name))
+    parsed = check_query(text, allow_remote=True, origin=str(path or name), forms=forms)
     variables = []
     for _, segment in code_segments(text):
         variables += [m.group(1) for m in _PARAMETER.finditer(segment)]
@@ -344,11 +361,12 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
         parameters=final,
         path=path,
         variables=tuple(columns(text, parsed)),
+        form=query_form(parsed),
     )
 
 
-def parse_query_file(path: Path) -> NamedQuery:
-    """Read the query file ``path`` (its name is the file name without ``.rq``).
+def parse_query_file(path: Path, *, forms: Collection[str] = ("SELECT",)) -> NamedQuery:
+    """Read the query file ``path`` (its name is the file name without ``.rq``), of ``forms``.
 
     Raises
     ------
@@ -359,7 +377,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{path}: cannot read the query ({error})") from None
-    return parse_query(text, name=Path(path).stem, path=Path(path))
+    return parse_query(text, name=Path(path).stem, path=Path(path), forms=forms)
 
 
 def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -392,8 +410,12 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     folder = Path(folder) if folder is not None else package_folder("queries")
     path = folder / f"{name}.rq"
     if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.rq"))
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        suggestion = f"Did you mean {' or '.join(close)}? " if close else ""
         raise ParameterError(
-            f'unknown query "{name}"', hint='Run "secongraph query list" to see the questions.'
+            f'unknown query "{name}"',
+            hint=f'{suggestion}Run "secongraph query list" to see the questions.',
         )
     return parse_query_file(path)
 
@@ -423,23 +445,55 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
 
 
 def resolve_query(
-    name: str | None = None, *, file: Path | None = None, folder: Path | None = None
-) -> NamedQuery:
-    """The query to run: a library query by ``name``, or the query in ``file``.
+    name: str | None = None, *, file: Path | None = None, text: str | None = None,
+    folder: Path | None = None,
+) -> NamedQuery:  # fmt: skip
+    """The query to run: a library question by ``name``, the query in ``file``, or ``text``.
+
+    A question of the library is a SELECT; a file or a text may be any read-only form.
 
     Raises
     ------
     ParameterError
-        If neither or both are given, or the name is unknown.
+        If not exactly one of them is given, or the name is unknown.
     QueryError
-        If the file cannot be read or is malformed.
+        If the file cannot be read or the query is malformed.
     """
-    if (name is None) == (file is None):
-        raise ParameterError("give a query name or --file FILE (one of them)")
+    if sum(given is not None for given in (name, file, text)) != 1:
+        raise ParameterError("give a query name, a file or a query text (one of them)")
     if file is not None:
-        return parse_query_file(file)
+        return parse_query_file(file, forms=QUERY_FORMS)
+    if text is not None:
+        return parse_query(text, name="query", forms=QUERY_FORMS)
     assert name is not None
     return get_query(name, folder)
+
+
+_SG_PREFIXED = re.compile(r"(?<![\w:-])sg:([A-Za-z_][\w-]*)")
+_SG_IRI = re.compile(r"<" + re.escape(str(PREFIXES["sg"])) + r"([A-Za-z_][\w-]*)>")
+_SG_DECLARED = re.compile(r"PREFIX\s+sg:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def undeclared_terms(text: str) -> list[tuple[str, list[str]]]:
+    """The ``sg:`` terms ``text`` uses that the ontology does not declare, each with the nearest
+    declared terms: a query that names a missing term answers nothing, silently.
+
+    Examples
+    --------
+    >>> undeclared_terms("SELECT ?c WHERE { ?o sg:countryCode ?c ; sg:country ?x }")
+    [('sg:countryCode', ['sg:country', 'sg:Country', 'sg:nutsCode'])]
+    """
+    declared = sorted(SG.__annotations__)
+    own = _SG_DECLARED.search(text)
+    used = [] if own and own.group(1) != str(PREFIXES["sg"]) else [
+        match.group(1) for _, code in code_segments(text) for match in _SG_PREFIXED.finditer(code)
+    ]  # fmt: skip
+    used += _SG_IRI.findall(strip_comments(text))
+    return [
+        (f"sg:{term}", [f"sg:{near}" for near in difflib.get_close_matches(term, declared, n=3)])
+        for term in dict.fromkeys(used)
+        if term not in SG.__annotations__
+    ]
 
 
 def check(
@@ -455,7 +509,7 @@ def check(
         If the query is refused (an update, not a SELECT, remote access without
         ``allow_remote``).
     """
-    check_query(named.sparql, allow_remote=allow_remote, origin=named.name)
+    check_query(named.sparql, allow_remote=allow_remote, origin=named.name, forms=(named.form,))
     return named.bind(params)
 
 

@@ -33,7 +33,7 @@ from rdflib.term import Identifier
 from .cells import neutralise
 from .choices import RESULT_FORMATS
 from .errors import StoreError
-from .namespaces import PREFIXES
+from .namespaces import PREFIX_IRIS, PREFIXES
 from .tables import render_table
 
 __all__ = [
@@ -427,7 +427,6 @@ def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     >>> print(write_triples([label], ox.RdfFormat.N_TRIPLES).decode(), end="")
     <https://w3id.org/secongraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .
     """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    written = ox.serialize(sorted(set(triples), key=str), format=fmt, prefixes=prefixes)
+    written = ox.serialize(sorted(set(triples), key=str), format=fmt, prefixes=PREFIX_IRIS)
     assert written is not None  # no output file given: the bytes are returned
     return written

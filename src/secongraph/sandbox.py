@@ -46,6 +46,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
+from .choices import QUERY_FORMS
 from .errors import ParameterError, QueryError
 from .namespaces import PREFIX_IRIS
 from .results import ntriples
@@ -93,8 +94,6 @@ _BLOCKED_EVENTS = (
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
 
 
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-"""Every read-only query form (what :func:`check_query` lets through with ``forms=QUERY_FORMS``)."""
 
 
 class DeadlinePassed(QueryError):
@@ -160,7 +159,7 @@ def check_query(
     if "\\u" in code.lower():
         raise QueryError(f"{origin}: \\u escapes outside strings and IRIs are refused")
     query = _parse(text, origin)
-    kind = query.algebra.name.removesuffix("Query").upper()
+    kind = query_form(query)
     if kind not in forms:
         raise QueryError(f"{origin}: only {' and '.join(forms)} queries can be run, not {kind}")
     if not allow_remote:
@@ -172,6 +171,11 @@ def check_query(
                 hint="Pass --allow-remote if you trust this query.",
             )
     return query
+
+
+def query_form(query: Query) -> str:
+    """The form of a parsed query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+    return str(query.algebra.name).removesuffix("Query").upper()
 
 
 _SELECT_ALL = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)

@@ -31,10 +31,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..choices import GRAPH_FORMS, QUERY_FORMS
 from ..errors import QueryError, one_line
 from ..export import ExportFormat
 from ..results import QueryResult, boolean, write_triples
-from ..sandbox import QUERY_FORMS, DeadlinePassed, check_query, with_deadline
+from ..sandbox import (
+    DeadlinePassed,
+    check_query,
+    query_form,
+    with_deadline,
+)
 from ..store import Answer
 from .negotiation import best
 from .pages import Refused
@@ -178,8 +184,7 @@ def status_of(error: QueryError) -> int:
 
 def is_graph_query(text: str) -> bool:
     """Whether ``text`` (a checked query) is a CONSTRUCT or DESCRIBE, which gives triples."""
-    kind = check_query(text, origin=ORIGIN, forms=QUERY_FORMS).algebra.name
-    return kind in ("ConstructQuery", "DescribeQuery")
+    return query_form(check_query(text, origin=ORIGIN, forms=QUERY_FORMS)) in GRAPH_FORMS
 
 
 def sparql_routes(site: Site) -> list[BaseRoute]:
