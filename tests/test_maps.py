@@ -264,7 +264,7 @@ def test_maps_skip_what_the_data_cannot_fill_with_a_note(tiny_data: Path, tmp_pa
     notes = [line for line in result.stderr.splitlines() if line.startswith("Skipped")]
     assert notes == [
         "Skipped the partnership map: the data cannot fill it "
-        "(--project 'secon': no project with partners in the graph)."
+        "(project='secon': no project with partners in the graph)."
     ]
     geographic = payload((out / "map-geographic.html").read_text(encoding="utf-8"))
     roles = {outline["id"]: outline["role"] for outline in geographic["outlines"]}
@@ -282,7 +282,7 @@ def test_the_partnership_map_alone_still_fails_in_one_line(tiny_data: Path, tmp_
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "Error: --project 'secon': no project with partners in the graph."
+        "Error: project='secon': no project with partners in the graph."
     )
     assert not output.exists()
 

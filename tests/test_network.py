@@ -117,7 +117,7 @@ def test_partnership_network_accepts_a_slug_and_refuses_an_unknown_project(secon
     assert set(partnership_network(secon_store, "secon")) == set(
         partnership_network(secon_store, str(SECON))
     )
-    with pytest.raises(ParameterError, match="--project 'nothing'"):
+    with pytest.raises(ParameterError, match="project='nothing'"):
         partnership_network(secon_store, "nothing")
 
 
@@ -325,13 +325,13 @@ def test_date_range_and_event_filters(secon_store: Store):
 @pytest.mark.parametrize(
     ("filters", "message"),
     [
-        ({"country": "XX"}, "--country 'XX'"),
-        ({"region": "ZZ99"}, "--region 'ZZ99'"),
-        ({"org_type": "Spaceship"}, "--type 'Spaceship'"),
-        ({"since": "2023-13-01"}, "--since '2023-13-01'"),
-        ({"until": "soon"}, "--until 'soon'"),
-        ({"since": "2024-01-01", "until": "2023-01-01"}, "--since 2024-01-01 is after --until"),
-        ({"event": "no-such-event"}, "--event 'no-such-event'"),
+        ({"country": "XX"}, "country='XX'"),
+        ({"region": "ZZ99"}, "region='ZZ99'"),
+        ({"org_type": "Spaceship"}, "org_type='Spaceship'"),
+        ({"since": "2023-13-01"}, "since='2023-13-01'"),
+        ({"until": "soon"}, "until='soon'"),
+        ({"since": "2024-01-01", "until": "2023-01-01"}, "since=2024-01-01 is after until="),
+        ({"event": "no-such-event"}, "event='no-such-event'"),
     ],
 )
 def test_bad_filter_values_are_usage_errors(
@@ -380,7 +380,7 @@ def test_region_network_adds_up_the_organisation_ties(secon_store: Store):
     el65 = str(ID["region/el65"])
     assert org("region-of-peloponnese") in regions.nodes[el65]["organisations"]
     assert regions.nodes[el65]["level"] == 2
-    with pytest.raises(ParameterError, match="--level 7"):
+    with pytest.raises(ParameterError, match="level=7"):
         region_network(secon_store, level=7)
 
 
@@ -833,13 +833,13 @@ def test_cli_network_export(data_dir: Path, tmp_path: Path, projection: str, fmt
     [
         (
             ["stats", "--country", "XX"],
-            "Error: --country 'XX': not an ISO 3166-1 alpha-2 country code",
+            "Error: country='XX': not an ISO 3166-1 alpha-2 country code",
         ),
-        (["stats", "--since", "2023-02-30"], "Error: --since '2023-02-30': not a date"),
-        (["export", "--level", "2"], "Error: --level applies to --projection region only"),
+        (["stats", "--since", "2023-02-30"], "Error: since='2023-02-30': not a date"),
+        (["export", "--level", "2"], "Error: level applies to the region projection only"),
         (
             ["export", "--projection", "partnership", "--event", "x"],
-            "Error: --event does not apply",
+            "Error: event does not apply",
         ),
     ],
 )
@@ -866,3 +866,12 @@ def test_a_graph_where_no_two_organisations_meet_has_no_ties(tmp_path: Path) -> 
     graph = co_participation(build_store(tmp_path))
     assert graph.number_of_edges() == 0
     assert compute_metrics(graph).number_of_edges() == 0
+
+
+def test_an_unknown_projection_is_a_usage_error_naming_the_argument(secon_store: Store) -> None:
+    from secongraph.errors import QueryError, UsageError
+    from secongraph.network import build_projection
+
+    with pytest.raises(ParameterError, match="projection='nope': not one of co-participation"):
+        build_projection(secon_store, "nope")
+    assert issubclass(ParameterError, UsageError) and not issubclass(ParameterError, QueryError)

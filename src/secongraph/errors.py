@@ -81,10 +81,16 @@ class QueryError(SecongraphError):
     """A stored or ad-hoc query is unknown, malformed or refused."""
 
 
-class ParameterError(QueryError):
-    """A query parameter is unknown, missing, not allowed or of the wrong type (a usage error)."""
+class UsageError(SecongraphError):
+    """A function or command was called wrongly: an unknown name, a value out of range, options
+    that do not go together. The message names the function's own arguments."""
 
     exit_code = 2
+
+
+class ParameterError(UsageError):
+    """A parameter is unknown, missing, not allowed or of the wrong type: of a query, a filter,
+    a projection or a map."""
 
 
 class StoreError(SecongraphError):

@@ -60,15 +60,15 @@ def parse_filters(
 ) -> Filters:
     if country is not None and pycountry.countries.get(alpha_2=country.upper()) is None:
         raise ParameterError(
-            f"--country {country!r}: not an ISO 3166-1 alpha-2 country code, such as BG."
+            f"country={country!r}: not an ISO 3166-1 alpha-2 country code, such as BG."
         )
     if region is not None and region.upper() not in {r.code for r in facts.regions.values()}:
         raise ParameterError(
-            f"--region {region!r}: no NUTS region with this code in the graph, such as BG422."
+            f"region={region!r}: no NUTS region with this code in the graph, such as BG422."
         )
-    start, end = _day("--since", since), _day("--until", until)
+    start, end = _day("since", since), _day("until", until)
     if start and end and start > end:
-        raise ParameterError(f"--since {start} is after --until {end}.")
+        raise ParameterError(f"since={start} is after until={end}.")
     return Filters(
         country=country.upper() if country else None,
         region=region.upper() if region else None,
@@ -85,7 +85,7 @@ def _day(option: str, value: date | str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ParameterError(f"{option} {value!r}: not a date; give YYYY-MM-DD.") from None
+        raise ParameterError(f"{option}={value!r}: not a date; give YYYY-MM-DD.") from None
 
 
 def _organisation_class(facts: Facts, value: str) -> str:
@@ -96,13 +96,13 @@ def _organisation_class(facts: Facts, value: str) -> str:
         if wanted in names or value.lower() in names:
             return cls
     choices = ", ".join(sorted(c.rsplit("#", 1)[-1] for c in classes))
-    raise ParameterError(f"--type {value!r}: not an organisation type; choose one of {choices}.")
+    raise ParameterError(f"org_type={value!r}: not an organisation type; choose one of {choices}.")
 
 
 def _event_iri(facts: Facts, value: str) -> str:
     iri = value if "://" in value else str(ID[f"event/{value}"])
     if not facts.types.get(iri, set()) & facts.descendants(str(SG.Event)):
-        raise ParameterError(f"--event {value!r}: no such event in the graph.")
+        raise ParameterError(f"event={value!r}: no such event in the graph.")
     return iri
 
 

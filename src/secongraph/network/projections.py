@@ -469,7 +469,7 @@ def region_network(
         If ``level`` is not 0 to 3 or a filter value is unknown or malformed.
     """
     if level is not None and level not in range(4):
-        raise ParameterError(f"--level {level!r}: NUTS levels are 0, 1, 2 and 3.")
+        raise ParameterError(f"level={level!r}: NUTS levels are 0, 1, 2 and 3.")
     context = _Context(
         store,
         country=country,
@@ -599,7 +599,7 @@ def partnership_network(
     iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
     pairs = [p for p in facts.pairs if p.kind == "project" and p.unit == iri]
     if not pairs:
-        raise ParameterError(f"--project {project_iri!r}: no project with partners in the graph.")
+        raise ParameterError(f"project={project_iri!r}: no project with partners in the graph.")
     sources: dict[str, set[str]] = defaultdict(set)
     added: dict[str, set[tuple[str, str]]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
@@ -661,15 +661,19 @@ def build_projection(
     ParameterError
         If an option does not apply to the projection, or a value is unknown or malformed.
     """
-    name = Projection(projection)
+    try:
+        name = Projection(projection)
+    except ValueError:
+        known = ", ".join(p.value for p in Projection)
+        raise ParameterError(f"projection={projection!r}: not one of {known}.") from None
     if level is not None and name != Projection.REGION:
-        raise ParameterError(f"--level applies to --projection region only, not {name}.")
+        raise ParameterError(f"level applies to the region projection only, not {name}.")
     if project is not None and name != Projection.PARTNERSHIP:
-        raise ParameterError(f"--project applies to --projection partnership only, not {name}.")
+        raise ParameterError(f"project applies to the partnership projection only, not {name}.")
     if name == Projection.PARTNERSHIP:
         for option in ("since", "until", "event"):
             if filters.get(option) is not None:
-                raise ParameterError(f"--{option} does not apply to --projection partnership.")
+                raise ParameterError(f"{option} does not apply to the partnership projection.")
         return partnership_network(
             store,
             project or "secon",
