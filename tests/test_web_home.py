@@ -346,3 +346,17 @@ def test_every_question_the_editor_and_the_entities_are_within_two_clicks(
     timeline = {path_of(e) for e in instances(secon_graph, SG.Event)
                 if not any(secon_graph.objects(e, SG.superEvent))}  # fmt: skip
     assert timeline <= near
+
+
+def test_the_pages_render_without_a_request_under_a_root(site: Any) -> None:
+    from secongraph.web.home import render_home, render_not_found
+    from secongraph.web.maps import render_maps
+    from secongraph.web.organisations import render_organisations
+
+    pages = [render_home(site, root="/site"), render_organisations(site, root="/site"),
+             render_maps(site, root="/site"), render_not_found(site, "/x", root="/site")]  # fmt: skip
+    for text in pages:
+        tree = lxml.html.fromstring(text)
+        internal = [h for h in tree.xpath("//a/@href | //link/@href") if h.startswith("/")]
+        assert internal and all(h.startswith("/site/") for h in internal)
+        assert not tree.xpath("//form[@role='search']")  # no server to search with
