@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import QueryError
 from ..maps import MAP_KINDS
 from ..namespaces import SG
-from .describe import CATALOGUE, _cached, labels, pages_of, show
+from .describe import CATALOGUE, cached, labels, pages_of, show
 from .entities import languages, page
 from .site import Site
 
@@ -50,7 +50,7 @@ def holdings(site: Site) -> dict[str, set[str]]:
         found["sources"] = {str(row["document"]) for row in catalogue}
         return found
 
-    return _cached(site.store, "holdings", compute)
+    return cached(site.store, "holdings", compute)
 
 
 def home_context(site: Site, wanted: list[str]) -> dict[str, Any]:

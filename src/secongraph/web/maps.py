@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ParameterError
 from ..maps import MAP_KINDS, project_map
-from .describe import _cached
+from .describe import cached
 from .entities import page
 from .inline import hashed_page
 from .site import Site
@@ -34,7 +34,7 @@ _LOCK = threading.Lock()
 def map_page(site: Site, kind: str) -> str | None:
     """The HTML of the map ``kind`` (a key of :data:`MAP_KINDS`); ``None`` when the data
     cannot fill it. Drawn once per store."""
-    maps: dict[str, str | None] = _cached(site.store, "maps", dict)
+    maps: dict[str, str | None] = cached(site.store, "maps", dict)
     with _LOCK:
         if kind not in maps:
             with tempfile.TemporaryDirectory(prefix="secongraph-map-") as folder:

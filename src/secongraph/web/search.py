@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import QueryError
-from ..ingest.reconcile import Reconciler, normalise
+from ..ingest.reconcile import Reconciler
 from ..namespaces import SG
 from .describe import Shown, labels, pages_of, show
 from .entities import languages, page
@@ -63,23 +63,9 @@ def found(reconciler: Reconciler, text: str) -> list[tuple[URIRef, str, str]]:
     the shortest)."""
     candidates = reconciler.candidates(text, limit=MAX_HITS)
     ranked = {c.entity: (c.label, HOW[c.method]) for c in candidates}
-    folded, key = " ".join(text.casefold().split()), normalise(text)
-    partial: dict[URIRef, tuple[tuple[int, int, str], str]] = {}
-    indexes = ((folded, reconciler._exact), (key, reconciler._keys))  # the reconciler's own index
-    for wanted, index in indexes:
-        for label_key, entries in index.items():
-            at = label_key.find(wanted) if wanted else -1
-            if at < 0:
-                continue
-            starts_word = at == 0 or not label_key[at - 1].isalnum()
-            for entry in entries:
-                rank = (0 if starts_word else 1, len(entry.label), entry.label.casefold())
-                if entry.entity not in partial or rank < partial[entry.entity][0]:
-                    partial[entry.entity] = (rank, entry.label)
     hits = [(entity, label, method) for entity, (label, method) in ranked.items()]
     hits += [(entity, label, HOW["part"])
-             for entity, (_, label) in sorted(partial.items(), key=lambda item: item[1][0])
-             if entity not in ranked]  # fmt: skip
+             for entity, label in reconciler.containing(text) if entity not in ranked]  # fmt: skip
     return hits
 
 
