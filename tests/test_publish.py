@@ -24,13 +24,15 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 import lxml.html
 import pytest
-
 from axe import assert_accessible
+
 from secongraph.queries import load_queries
 from secongraph.web.pages import SECURITY_HEADERS
 
 SERVER_ONLY = ("/sparql", "/editor", "/reconcile", "/search")
-SUMMARY = re.compile(r"Wrote (?P<folder>.+): (?P<pages>[\d,]+) pages, (?P<files>[\d,]+) files, [\d.]+ MB")
+SUMMARY = re.compile(
+    r"Wrote (?P<folder>.+): (?P<pages>[\d,]+) pages, (?P<files>[\d,]+) files, [\d.]+ MB"
+)
 
 
 def _secongraph(*args: str, **options: Any) -> subprocess.CompletedProcess[str]:
@@ -180,9 +182,7 @@ def test_server_only_features_are_text_with_a_note(published: Path) -> None:
     editor = nav.xpath(".//*[normalize-space(text())='SPARQL editor']")[0]
     assert editor.tag == "span"
     assert "needs secongraph serve" in " ".join(nav.text_content().split())
-    assert nav.xpath(".//a[normalize-space(text())='Downloads']/@href") == [
-        "downloads/index.html"
-    ]
+    assert nav.xpath(".//a[normalize-space(text())='Downloads']/@href") == ["downloads/index.html"]
 
 
 def test_every_page_declares_the_servers_policy(published: Path) -> None:
@@ -306,7 +306,6 @@ def mirrored(tmp_path: Path, published: Path) -> Iterator[str]:
     (root / "mirror").mkdir(parents=True)
     (root / "mirror" / "secon").symlink_to(published, target_is_directory=True)
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

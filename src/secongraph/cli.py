@@ -934,8 +934,8 @@ def publish(
     with _counter("Publishing pages") as advance:
         published = publish_site(site, output, outputs=out_dir, progress=advance)
     if published.unanswered:
-        click.echo(one_line(f"Note: {_listed(list(published.unanswered))} answered no page "
-                            "in serve; links to them are shown as text."), err=True)  # fmt: skip
+        click.echo(one_line(f"Note: no page answers at {_listed(list(published.unanswered))}; "
+                            "links there are shown as text."), err=True)  # fmt: skip
     click.echo(f"Wrote {output}: {published.pages:,} pages, {published.files:,} files, "
                f"{published.size / 1e6:.1f} MB", err=True)  # fmt: skip
 
