@@ -22,6 +22,7 @@ demo: install
 	$(BIN)/secongraph export --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph maps --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph docs --output $(OUT)/ontology.html
+	$(BIN)/secongraph publish --data $(DATA) --store $(OUT)/store --out $(OUT) -o $(OUT)/site
 
 test: install-test
 	$(BIN)/ruff check src tests
