@@ -87,7 +87,6 @@ class Memory:
     samples: int = 0
     workers: int = 0
 
-
     def sample(self) -> None:
         try:
             root = psutil.Process(self.pid)
@@ -140,7 +139,9 @@ def get(url: str, *, timeout: float = 30) -> tuple[int, bytes]:
 
 def sparql_values(url: str, query: str) -> list[str]:
     """The first column of a SELECT on the server."""
-    status, body = get(f"{url}/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"}))
+    status, body = get(
+        f"{url}/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"})
+    )
     if status != 200:
         sys.exit(f"serve_load: {query!r} answered {status}: {body[:200]!r}")
     rows = json.loads(body)["results"]["bindings"]
@@ -193,7 +194,9 @@ def make_user(chosen: Targets, think: float) -> type[FastHttpUser]:
 
         @task(3)
         def sparql(self) -> None:
-            kind, query = random.choice([("select", SELECT), ("ask", ASK), ("construct", CONSTRUCT)])
+            kind, query = random.choice(
+                [("select", SELECT), ("ask", ASK), ("construct", CONSTRUCT)]
+            )
             accept = "text/turtle" if kind == "construct" else "application/sparql-results+json"
             self.fetch(f"sparql {kind}", "/sparql?" + urllib.parse.urlencode({"query": query}),
                        headers={"Accept": accept})  # fmt: skip
@@ -202,7 +205,9 @@ def make_user(chosen: Targets, think: float) -> type[FastHttpUser]:
         def reconcile(self) -> None:
             batch = {f"q{i}": {"query": name, "limit": 3}
                      for i, name in enumerate(random.sample(chosen.names, min(3, len(chosen.names))))}  # fmt: skip
-            self.fetch("reconcile", "/reconcile?" + urllib.parse.urlencode({"queries": json.dumps(batch)}))
+            self.fetch(
+                "reconcile", "/reconcile?" + urllib.parse.urlencode({"queries": json.dumps(batch)})
+            )
 
     return Visitor
 
@@ -219,7 +224,9 @@ def phase(env: Environment, seconds: float, memory: Memory) -> dict[str, dict]:
         gevent.sleep(0.25)
     used = server.cpu_times()
     server_cpu = (used.user + used.system - cpu.user - cpu.system) / seconds
-    workers_cpu = (used.children_user + used.children_system - cpu.children_user - cpu.children_system) / seconds
+    workers_cpu = (
+        used.children_user + used.children_system - cpu.children_user - cpu.children_system
+    ) / seconds
     table: dict[str, dict] = {}
     for (name, _), entry in sorted(env.stats.entries.items()):
         table[name] = {
@@ -331,7 +338,9 @@ def main() -> None:
     server, url = start_server(data, folder / "out" / "store", args.timeout)
     try:
         chosen = targets(url)
-        triples = int(sparql_values(url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0])
+        triples = int(
+            sparql_values(url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]
+        )
         print(f"serving {triples:,} quads at {url}: {len(chosen.entities)} entity pages, "
               f"{len(chosen.questions)} questions, {len(chosen.names)} names", flush=True)  # fmt: skip
         memory = Memory(server.pid)

@@ -42,8 +42,8 @@ PAYLOADS = {
     "attribute": f'"><img src=x onerror="{CANARY};alert(2)"> Alt',
     "style": f"</style><script>{CANARY}</script> Description",
     "bidi": "Evil \u202egnp.exe Label",
-    "title": f"</title><svg onload=\"{CANARY}\"> Source",
-    "event": f"<iframe srcdoc=\"<script>parent.{CANARY}</script>\"></iframe> Event",
+    "title": f'</title><svg onload="{CANARY}"> Source',
+    "event": f'<iframe srcdoc="<script>parent.{CANARY}</script>"></iframe> Event',
 }
 """Each payload sets the canary (and opens a dialog) if it ever runs; every one is also text."""
 PAYLOAD_TTL = f"""
@@ -258,7 +258,8 @@ def _pages(server: str) -> dict[str, set[str]]:
         question("sources-of-entity", entity=ORG): {"title"},
         question("stakeholders-of-region", nuts="EL65"): {"script"},
         f"{server}/questions/timeline": {"event"},
-        f"{server}/editor?" + urllib.parse.urlencode({"query": editor}): org_text - {"style"} | {"event"},
+        f"{server}/editor?" + urllib.parse.urlencode({"query": editor}): org_text - {"style"}
+        | {"event"},
         f"{server}/reconcile/preview?" + urllib.parse.urlencode({"id": ORG}): {"script", "title"},
     }
 
@@ -338,7 +339,7 @@ POSTED = {"/sparql", "/reconcile"}
 
 def test_no_route_takes_a_write_method(server: str, site: object) -> None:
     paths = _route_paths(site)
-    assert POSTED <= set(paths)
+    assert set(paths) >= POSTED
     for path in paths:
         for method in (*WRITE_METHODS, *(() if path in POSTED else ("POST",))):
             status, _, _ = _request(f"{server}{path}", method=method, data=b"x")
