@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -142,14 +143,14 @@ def built_secon(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Pat
     return out / "store"
 
 
-@pytest.fixture(scope="session")
-def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
-    """A real ``secongraph serve`` on 127.0.0.1 (a free port), reading the built SECON store;
-    yields its base URL. Stopped at the end of the session."""
+@contextmanager
+def serving(data_dir: Path, store_dir: Path, *, timeout: float = 5) -> Iterator[str]:
+    """A real ``secongraph serve`` on 127.0.0.1 (a free port) reading the store ``store_dir``
+    built from ``data_dir``, with ``--timeout``; yields its base URL, stops it on exit."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
-         "--store", str(built_secon), "--port", str(port), "--timeout", "5"],
+         "--store", str(store_dir), "--port", str(port), "--timeout", str(timeout)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -173,6 +174,14 @@ def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
+    """A real ``secongraph serve`` on 127.0.0.1 (a free port), reading the built SECON store;
+    yields its base URL. Stopped at the end of the session."""
+    with serving(data_dir, built_secon) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import serving
 from rdflib.namespace import RDFS
 
 from secongraph.namespaces import ID
@@ -102,12 +103,6 @@ REGEX = ('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?t ?q ?r '
 # --------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def payload_data(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     """A copy of ``data/`` with ``xss-payloads.ttl``."""
@@ -149,29 +144,8 @@ def store_before(payload_store: Path) -> dict[str, tuple[int, int]]:
 @pytest.fixture(scope="module")
 def server(payload_data: Path, payload_store: Path, store_before: object) -> Iterator[str]:
     """``secongraph serve --timeout 2`` on the payload store; yields its base URL."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "secongraph", "serve", "--data", str(payload_data),
-         "--store", str(payload_store), "--port", str(port), "--timeout", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"secongraph serve exited with {process.returncode}: {error}")
-            try:
-                urllib.request.urlopen(f"{url}/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail(f"secongraph serve did not answer at {url}")
+    with serving(payload_data, payload_store, timeout=2) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _request(
