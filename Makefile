@@ -82,12 +82,14 @@ templates: install
 
 # Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
 bench: install-test
+	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python benchmarks/engines.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/import_table.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/extraction.py --gold tests/data/extraction/held-out
 	$(BIN)/python benchmarks/scale.py --triples 100000
+	$(BIN)/python benchmarks/serve_load.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
