@@ -296,7 +296,8 @@ def _route_paths(site: object) -> list[str]:
 
     from secongraph.web.app import routes
 
-    fill = {"path": "organisation/municipality-of-haskovo", "name": "timeline", "key": "x"}
+    fill = {"path": "organisation/municipality-of-haskovo", "name": "timeline", "key": "x",
+            "kind": "co-participation"}
     paths = []
     for route in routes(site):  # type: ignore[arg-type]
         if isinstance(route, Route):

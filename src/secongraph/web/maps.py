@@ -26,8 +26,10 @@ from .entities import page
 from .inline import hashed_page
 from .site import Site
 
-ENTITY_BASE = ".."
-"""Where a map's nodes link: ``/maps/{kind}`` → ``../id/…``, this site's entity pages."""
+ENTITY_BASE = "../.."
+"""Where a map's nodes link: ``../../id/…``, this site's entity pages both from ``/maps/{kind}``
+on the server (a URL path cannot climb above its root) and from ``maps/{kind}/index.html`` in
+the published site."""
 _LOCK = threading.Lock()
 
 

@@ -229,6 +229,11 @@ def meta_policy(header: str) -> str:
 
 
 def _declare(document: HtmlElement, policy: str) -> None:
+    """Declare ``policy``, the one the server sent, in place of any the page declares itself
+    (a map's own: the server's is at least as strict, and the page works under both)."""
+    for own in document.xpath("//meta[translate(@http-equiv, 'CSP', 'csp')="
+                              "'content-security-policy']"):  # fmt: skip
+        own.getparent().remove(own)
     meta = lxml.html.Element("meta", {"http-equiv": "Content-Security-Policy", "content": policy})
     head = document.find("head")
     charset = head.find("meta[@charset]")
