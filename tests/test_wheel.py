@@ -28,12 +28,12 @@ from secongraph.store import data_files, graph_name
 ROOT = Path(__file__).resolve().parents[1]
 SG = rdflib.Namespace("https://w3id.org/secongraph/ontology#")
 LEAD_PARTNER = rdflib.URIRef("https://w3id.org/secongraph/vocab/partner-role/lead-partner")
-MINUTES = 600  # a bound on each step, so that a hung install fails instead of blocking the suite
+TIMEOUT = 600  # seconds, a bound on each step: a hung install fails instead of blocking the suite
 
 
 def _pip(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "pip", "--disable-pip-version-check", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=MINUTES)
+    return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def _checked(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -60,18 +60,23 @@ def venv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return env
 
 
-def secongraph(
-    venv: Path, *args: str, cwd: Path, check: bool = True
+def installed(
+    venv: Path, program: str, *args: str, cwd: Path, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``secongraph`` in ``cwd``, with nothing of the checkout on its path."""
+    """Run ``program`` of the venv in ``cwd``, with nothing of the checkout on its path."""
     hidden = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
     env = {k: v for k, v in os.environ.items() if k not in hidden}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     result = subprocess.run(
-        [venv / "bin" / "secongraph", *args], cwd=cwd, env=env, capture_output=True, text=True,
-        timeout=MINUTES,
+        [venv / "bin" / program, *args], cwd=cwd, env=env, capture_output=True, text=True,
+        timeout=TIMEOUT,
     )  # fmt: skip
     return _checked(result) if check else result
+
+
+def secongraph(venv: Path, *args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run the installed ``secongraph`` in ``cwd``."""
+    return installed(venv, "secongraph", *args, cwd=cwd, check=check)
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +95,7 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(venv: Path, tmp_pat
         "print(secongraph.__file__, package_folder('data'), package_folder('ontology'),"
         " package_folder('queries'), nuts_outlines_folder(), sep='\\n')"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run([venv / "bin" / "python", "-c", code], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    result = installed(venv, "python", "-c", code, cwd=tmp_path)
     site = (venv / "lib").resolve()
     for path in map(Path, result.stdout.splitlines()):
         assert path.resolve().is_relative_to(site), path
@@ -150,8 +153,7 @@ def test_docs_without_pylode_says_which_extra_to_install(venv: Path, project: Pa
 def test_the_docs_extra_installs_pylode(venv: Path, tmp_path: Path) -> None:
     """``pip install "secongraph[docs]"`` reads the wheel's extras: ``docs`` brings pyLODE."""
     code = "from importlib.metadata import requires\nprint(*requires('secongraph'), sep='\\n')"
-    result = subprocess.run([venv / "bin" / "python", "-c", code], cwd=tmp_path,
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    result = installed(venv, "python", "-c", code, cwd=tmp_path)
     wanted = [Requirement(line) for line in result.stdout.splitlines()]
     docs = [
         r.name for r in wanted
