@@ -35,7 +35,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --editable . --group docs
+	$(BIN)/python -m pip install --quiet --editable ".[docs]"
 
 # Test tools (pytest, the oxigraph server, Playwright without its own browser), Debian's Chromium
 # and axe-core, the accessibility rules the browser tests run.

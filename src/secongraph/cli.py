@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the data does not conform; 2 usage error; 3 any other s
 from __future__ import annotations
 
 import itertools
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -184,6 +185,27 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     for name, fmt in (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG)):
         path = store.dump(out_dir / name, fmt=fmt)
         click.echo(f"Wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Start a project in DIR: write the SECON data shipped with secongraph into DIR/data.
+
+    The curated Turtle files, the catalogue of sources with their copies and the spreadsheet
+    templates become your own files, to build, query, map and extend (the data is licensed
+    CC BY 4.0). DIR must be new or empty; data/ appears whole or not at all.
+
+    \b
+    Example:
+        secongraph init my-project && cd my-project && secongraph build
+    """
+    from .scaffold import init_project
+
+    data = init_project(folder)
+    files = sum(1 for path in data.rglob("*") if path.is_file())
+    click.echo(one_line(f"Wrote {files} files into {data}. Next: cd {shlex.quote(str(folder))} && "
+                        "secongraph build"), err=True)  # fmt: skip
 
 
 @cli.command()

@@ -47,7 +47,7 @@ def ontology_html(lang: str = "en") -> str:
     ParameterError
         ``lang`` is not a language tag such as ``en`` or ``de-AT``.
     SecongraphError
-        If pyLODE is not installed (it is in the ``docs`` dependency group) or fails.
+        If pyLODE is not installed (the extra ``secongraph[docs]`` installs it) or fails.
     """
     if not _LANG_TAG.fullmatch(lang):
         raise ParameterError(f'lang "{lang}": not a language tag', hint="Use one such as en or de.")
@@ -56,7 +56,7 @@ def ontology_html(lang: str = "en") -> str:
     except ImportError as error:
         raise SecongraphError(
             "pyLODE is needed for the ontology documentation.",
-            hint='Install it with: pip install "pylode>=3.3,<3.4"',
+            hint='Install it with: pip install "secongraph[docs]"',
         ) from error
     logging.getLogger("root").setLevel(logging.WARNING)  # pyLODE logs every step at INFO
     graph = in_language(Graph().parse(ontology_files()[0]), lang)

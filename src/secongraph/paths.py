@@ -1,5 +1,5 @@
-"""Where the ontology, the query library and the NUTS outlines live: package data when installed,
-the checkout otherwise."""
+"""Where the ontology, the query library, the SECON data and the NUTS outlines live: package data
+when installed, the checkout otherwise."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 
 def package_folder(name: str) -> Path:
-    """Return the folder ``name`` (``ontology`` or ``queries``) shipped with secongraph.
+    """Return the folder ``name`` (``ontology``, ``queries`` or ``data``) shipped with secongraph.
 
-    A wheel carries both folders inside the package; an editable install reads them from the
-    project checkout, two levels above this file.
+    A wheel carries these folders inside the package (``data`` without ``reference/``, see
+    ``pyproject.toml``); an editable install reads them from the project checkout, two levels
+    above this file.
     """
     shipped = Path(str(resources.files("secongraph") / name))
     if shipped.is_dir():
