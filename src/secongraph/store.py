@@ -541,7 +541,7 @@ class Store:
         """Each graph of the store (the default graph first, then the named graphs in IRI order)
         with its quads, sorted; with ``union``, a quad whose triple an earlier graph holds is left
         out, so every triple comes once."""
-        names = sorted(self.oxigraph.named_graphs(), key=str)
+        names = sorted(self.oxigraph.named_graphs(), key=_graph_key)
         for name in [ox.DefaultGraph(), *names]:
             quads = sorted(self.oxigraph.quads_for_pattern(None, None, None, name), key=_quad_key)
             if union:
@@ -642,7 +642,7 @@ def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
 
 def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[int, str]:
     """Graphs in dump order: the default graph first, then by name."""
-    return (0, "") if isinstance(name, ox.DefaultGraph) else (1, str(name))
+    return (0, "") if isinstance(name, ox.DefaultGraph) else (1, name.value)
 
 
 def build_store(
