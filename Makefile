@@ -22,6 +22,7 @@ demo: install
 	$(BIN)/secongraph export --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph maps --data $(DATA) --out $(OUT)
 	$(BIN)/secongraph docs --output $(OUT)/ontology.html
+	$(BIN)/secongraph publish --data $(DATA) --store $(OUT)/store --out $(OUT) -o $(OUT)/site
 
 test: install-test
 	$(BIN)/ruff check src tests
@@ -85,12 +86,14 @@ templates: install
 
 # Speed measurements on synthetic data (not part of the tests); see benchmarks/README.md.
 bench: install-test
+	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python benchmarks/engines.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/import_table.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/extraction.py --gold tests/data/extraction/held-out
 	$(BIN)/python benchmarks/scale.py --triples 100000
+	$(BIN)/python benchmarks/serve_load.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -147,15 +147,23 @@ def built_secon(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Pat
     return out / "store"
 
 
+@contextmanager
+def serving(data_dir: Path, store_dir: Path, *, timeout: float = 5) -> Iterator[str]:
+    """A real ``secongraph serve`` on 127.0.0.1 (a free port) reading the store ``store_dir``
+    built from ``data_dir``, with ``--timeout``; yields its base URL, stops it on exit."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
+               "--store", str(store_dir), "--port", str(port), "--timeout", str(timeout)]  # fmt: skip
+    with running(command, f"{url}/", "secongraph serve"):
+        yield url
+
+
 @pytest.fixture(scope="session")
 def served(built_secon: Path, data_dir: Path) -> Iterator[str]:
     """A real ``secongraph serve`` on 127.0.0.1 (a free port), reading the built SECON store;
     yields its base URL. Stopped at the end of the session."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "secongraph", "serve", "--data", str(data_dir),
-               "--store", str(built_secon), "--port", str(port), "--timeout", "5"]  # fmt: skip
-    with running(command, f"{url}/", "secongraph serve"):
+    with serving(data_dir, built_secon) as url:
         yield url
 
 

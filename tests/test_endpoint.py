@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import json
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -194,3 +195,22 @@ def test_updates_are_never_sent(misbehaving: http.server.ThreadingHTTPServer) ->
 def test_an_endpoint_must_be_http() -> None:
     with pytest.raises(StoreError, match="http:// or https://"):
         Endpoint("file:///etc/passwd")
+
+
+@pytest.mark.server
+def test_an_endpoint_whose_default_graph_is_not_the_union_is_refused_before_any_answer(
+    tmp_path: Path, secon_store: Store
+) -> None:
+    """oxigraph without --union-default-graph (and Fuseki's default) query an empty default
+    graph: every question would answer nothing, so the endpoint is refused in one line."""
+    from conftest import _free_port, running
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    binary = str(Path(sys.executable).parent / "oxigraph")
+    with running([binary, "serve", "--bind", f"127.0.0.1:{port}"],
+                 f"{url}/query?query=ASK%7B%7D", "oxigraph serve"):  # fmt: skip
+        push(secon_store, f"{url}/store", timeout=30)
+        with pytest.raises(StoreError, match="default graph is not the union") as error:
+            run_query(Endpoint(f"{url}/query"), "lead-partner")
+        assert "--union-default-graph" in str(error.value)

@@ -162,9 +162,11 @@ def invoke(*args: str) -> Result:
 
 
 def one_error_line(result: Result) -> str:
-    """The one line a failed command printed (besides the loading progress), never a traceback."""
+    """The one line a failed command printed (besides the loading progress and the note of the
+    metrics added), never a traceback."""
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    lines = [line for line in result.stderr.splitlines() if not line.startswith("Load")]
+    lines = [line for line in result.stderr.splitlines()
+             if not line.startswith(("Load", "Added the metrics"))]  # fmt: skip
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
     return lines[0]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the library is imported where a command uses it: start-up s
     from .ingest.draft import DraftSummary
     from .stats import Statistics
     from .store import Store
+    from .web.site import Site
 
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as a shell reports it."""
@@ -964,18 +965,66 @@ def serve(
         secongraph build && secongraph serve
         secongraph serve --port 8080
     """
-    from .built import built_at
-    from .queries import load_queries
     from .web.serve import serve as serve_site
-    from .web.site import Site
 
-    store = _load(data_dir, store_dir=store_dir, metrics=True)
-    site = Site(
-        store=store, data_dir=data_dir, queries=load_queries(queries_dir), timeout=timeout,
-        max_bytes=max_mib * 2**20, built=built_at(store_dir),
-    )  # fmt: skip
+    site = _site(data_dir, store_dir, timeout, max_mib, queries_dir)
     click.echo(f"Serving {data_dir} at http://{host}:{port}/ (read-only; Ctrl-C stops).", err=True)
     serve_site(site, host=host, port=port)
+
+
+@cli.command()
+@data_option
+@store_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("out"), show_default=True,
+              help="Folder of the built outputs (export, maps, docs) offered as downloads.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out/site"), show_default=True,
+              help="Folder to write the site to (a site it wrote before is replaced whole).")  # fmt: skip
+@limit_options
+@queries_option
+def publish(
+    data_dir: Path, store_dir: Path, out_dir: Path, output: Path, timeout: float, max_mib: int,
+    queries_dir: Path | None,
+) -> None:  # fmt: skip
+    """Write the pages of serve as a static site, for the file system or any web server.
+
+    Every page serve shows from its home page, the questions answered for their default
+    values, entity pages with their RDF, and a downloads page: every file of --out (exports,
+    maps, ontology docs) with its SHA-256 and a SHA256SUMS file. Links are relative; what only
+    a server can do (SPARQL, the editor, reconciliation, other values of a question) is marked
+    "needs secongraph serve". The site is built beside OUTPUT and replaces it when complete.
+
+    \b
+    Example:
+        make demo   # or: secongraph build && secongraph export && secongraph maps
+        secongraph publish -o out/site
+    """
+    from .web.publish import publish as publish_site
+
+    site = _site(data_dir, store_dir, timeout, max_mib, queries_dir)
+    with _counter("Publishing pages") as advance:
+        published = publish_site(site, output, outputs=out_dir, progress=advance)
+    if published.unanswered:
+        click.echo(one_line(f"Note: no page answers at {_listed(list(published.unanswered))}; "
+                            "links there are shown as text."), err=True)  # fmt: skip
+    click.echo(f"Wrote {output}: {published.pages:,} pages, {published.files:,} files, "
+               f"{published.size / 1e6:.1f} MB", err=True)  # fmt: skip
+
+
+def _site(
+    data_dir: Path, store_dir: Path, timeout: float, max_mib: int, queries_dir: Path | None
+) -> Site:
+    """The site of serve and publish: the graph with its metrics, the questions, the limits."""
+    from .built import built_at
+    from .queries import load_queries
+    from .web.site import Site
+
+    return Site(
+        store=_load(data_dir, store_dir=store_dir, metrics=True), data_dir=data_dir,
+        queries=load_queries(queries_dir), timeout=timeout, max_bytes=max_mib * 2**20,
+        built=built_at(store_dir),
+    )  # fmt: skip
 
 
 def _clip(text: str, width: int = 48) -> str:
@@ -1046,6 +1095,7 @@ def _counter(label: str) -> Iterator[Callable[[int, int], None]]:
             if not bars:
                 bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
                 bars.append(stack.enter_context(bar))
+            bars[0].length = max(total, 1)  # a total that grows (a crawl) widens the bar
             bars[0].update(done - bars[0].pos)
 
         yield advance

@@ -32,6 +32,7 @@ import time
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib.term import Identifier
@@ -105,13 +106,51 @@ class Endpoint:
             answer completely before the deadline, sends more than :attr:`max_bytes`, or sends
             a result that is cut short or not a SPARQL JSON result.
         """
-        from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
-
         parsed = check_query(sparql, allow_remote=True, origin=origin)
-        text = sparql_prologue() + strip_comments(bind_values(sparql, bindings or {}))
+        wait = self.timeout if timeout is None else timeout
+        if self.url not in _UNION_CHECKED:
+            self._check_default_graph(wait)
+        data = self._ask_json(bind_values(sparql, bindings or {}), origin, "SELECT", wait)
+        result = from_json(data, origin=self.url)
+        return result.in_order(columns(sparql, parsed))
+
+    def _check_default_graph(self, timeout: float) -> None:
+        """Refuse, before any answer is given, an endpoint whose default graph is not the union
+        of its named graphs (oxigraph without ``--union-default-graph``, Fuseki's default): each
+        question reads the default graph and would answer nothing there.
+
+        One triple of a named graph is sampled and looked for in the default graph: two small
+        queries, once per endpoint and process.
+        """
+        sample = self._ask_json(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } "
+            "LIMIT 1", "the union check", "SELECT", timeout,
+        )  # fmt: skip
+        rows = from_json(sample, origin=self.url).rows
+        triple = {n: term for n in "spo" if rows and (term := rows[0].get(n)) is not None}
+        if len(triple) == 3:
+            found = self._ask_json(
+                bind_values("ASK { ?s ?p ?o }", triple), "the union check", "ASK", timeout
+            )
+            if found.get("boolean") is False:
+                raise StoreError(
+                    f"{self.url}: the default graph is not the union of the named graphs, so "
+                    "every question would answer nothing",
+                    hint="Start the store with its union default graph (oxigraph serve "
+                    "--union-default-graph; Fuseki: tdb2:unionDefaultGraph true; GraphDB and "
+                    "Virtuoso query all graphs by default).",
+                )
+        _UNION_CHECKED.add(self.url)
+
+    def _ask_json(self, sparql: str, origin: str, kind: str, timeout: float) -> dict[str, Any]:
+        """Send ``sparql`` (a SELECT or ASK, by ``kind``) and return its SPARQL JSON answer."""
+        from SPARQLWrapper import ASK, JSON, POST, SELECT, URLENCODED, SPARQLWrapper
+
         client = SPARQLWrapper(self.url)
-        client.setQuery(text)
-        if client.queryType != SELECT or client.isSparqlUpdateRequest():
+        client.setQuery(sparql_prologue() + strip_comments(sparql))
+        if client.queryType != {"SELECT": SELECT, "ASK": ASK}[kind] or (
+            client.isSparqlUpdateRequest()
+        ):
             raise QueryError(f"{origin}: only SELECT queries are sent to an endpoint")
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
@@ -120,7 +159,7 @@ class Endpoint:
         assert isinstance(request.data, bytes)  # a URL-encoded form
         answer = _send(
             request.get_method(), request.full_url, request.data, dict(request.header_items()),
-            timeout=self.timeout if timeout is None else timeout, max_bytes=self.max_bytes,
+            timeout=timeout, max_bytes=self.max_bytes,
         )  # fmt: skip
         content_type = answer.content_type
         if "json" not in content_type:
@@ -135,8 +174,13 @@ class Endpoint:
                 f"{self.url}: the result is cut short or not JSON ({error.__class__.__name__}: "
                 f"{error}); the server may have timed out"
             ) from None
-        result = from_json(data, origin=self.url)
-        return result.in_order(columns(sparql, parsed))
+        if not isinstance(data, dict):
+            raise StoreError(f"{self.url}: the answer is not a SPARQL JSON result")
+        return data
+
+
+_UNION_CHECKED: set[str] = set()
+"""Endpoints whose default graph was found to be the union of their named graphs."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 pyLODE shows every label of a term one after the other ("regionRegion" for ``"region"@en`` and
 ``"Region"@de``), so the ontology is handed to it with one language per term and property:
 the reader's, else English, else any. The page then gets its ``lang`` attribute, a title in
-that language and colours that meet WCAG AA contrast where pyLODE's do not.
+that language, colours that meet WCAG AA contrast where pyLODE's do not, and long addresses
+wrapped so that it fits a phone.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _CONTRAST = """<style>
   #pylode #p { color: #1d6b2b !important; }
   #pylode #y { color: #7a5c00 !important; }
   #pylode a, #pylode #version { color: #005a9c !important; }
+  /* secongraph: long addresses wrap, so the page fits a 375 px phone. */
+  dd, td, a { overflow-wrap: anywhere; }
 </style>
 """
 

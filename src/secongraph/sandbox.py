@@ -30,6 +30,7 @@ import re
 import select
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -204,9 +205,20 @@ def _first(code: str, name: str) -> int:
     return match.start() if match else len(code)
 
 
+_PARSING = threading.Lock()
+"""rdflib's SPARQL grammar (pyparsing) is not thread-safe: parses in two threads at once can
+break it for good (every later parse fails with "Param.postParse2() missing 1 required
+positional argument"), and ``serve`` checks queries in many threads."""
+
+
 @lru_cache(maxsize=256)
 def _parse(text: str, origin: str) -> Query:
     """Parse and translate a query once (rdflib takes tens of milliseconds per query)."""
+    with _PARSING:
+        return _parse_now(text, origin)
+
+
+def _parse_now(text: str, origin: str) -> Query:
     try:
         parsed = parseQuery(text)
     except ParseBaseException as error:

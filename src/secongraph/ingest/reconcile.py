@@ -331,6 +331,24 @@ class Reconciler:
     def __contains__(self, entity: object) -> bool:
         return entity in self._entities
 
+    def containing(self, text: str) -> list[tuple[URIRef, str]]:
+        """The entities with a label that contains ``text``, as typed or by its normalised key,
+        each with that label: where a word starts first, then the shortest label."""
+        best: dict[URIRef, tuple[tuple[int, int, str], str]] = {}
+        for wanted, index in ((_fold(text), self._exact), (normalise(text), self._keys)):
+            if not wanted:
+                continue
+            for label_key, entries in index.items():
+                at = label_key.find(wanted)
+                if at < 0:
+                    continue
+                starts_word = at == 0 or not label_key[at - 1].isalnum()
+                for entry in entries:
+                    rank = (0 if starts_word else 1, len(entry.label), entry.label.casefold())
+                    if entry.entity not in best or rank < best[entry.entity][0]:
+                        best[entry.entity] = (rank, entry.label)
+        return [(entity, label) for entity, (_, label) in sorted(best.items(), key=lambda i: i[1][0])]
+
     def match(self, name: str, *, classes: Iterable[URIRef] = ()) -> Match:
         """Match ``name`` to a known entity, among instances of ``classes`` (any class if empty).
 

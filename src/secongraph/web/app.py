@@ -6,16 +6,19 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from . import browse, entities
 from .editor import editor_routes
-from .pages import SecurityHeaders, render
+from .home import home_routes, not_found_handler
+from .maps import map_routes
+from .ontology import ontology_routes
+from .organisations import organisation_routes
+from .pages import SecurityHeaders
 from .questions import question_routes
 from .reconcile import reconcile_routes
+from .search import search_routes
 from .site import Site
 from .sparql import sparql_routes
 
@@ -26,11 +29,13 @@ def create_app(site: Site) -> Starlette:
     """The ASGI application serving ``site``: run it with uvicorn (``secongraph serve``).
 
     Every route only reads the graph. Pages answer GET (and HEAD); the query protocols also
-    answer POST, which carries a query, never an update.
+    answer POST, which carries a query, never an update. An address the site does not have is
+    a 404 page with the way on.
     """
     return Starlette(
         routes=routes(site),
         middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: not_found_handler(site)},
     )
 
 
@@ -38,23 +43,15 @@ def routes(site: Site) -> list[BaseRoute]:
     """Every route of the site, each part's from its module."""
     return [
         *home_routes(site),
+        *search_routes(site),
+        *organisation_routes(site),
         *question_routes(site),
         *sparql_routes(site),
         *editor_routes(site),
         *entities.routes(site),
         *browse.routes(site),
+        *map_routes(site),
+        *ontology_routes(site),
         *reconcile_routes(site),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-
-
-def home_routes(site: Site) -> list[BaseRoute]:
-    """The home page: what the graph holds and where to go from here."""
-
-    async def home(request: Request) -> Response:
-        files = site.store.files
-        return render(request, site, "home.html", {
-            "triples": len(site.store), "graphs": len(files),
-        })  # fmt: skip
-
-    return [Route("/", home, name="home")]

@@ -207,7 +207,7 @@ _CACHE: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictio
 _CACHE_LOCK = threading.Lock()
 
 
-def _cached(store: Store, name: str, compute: Callable[[], _T]) -> _T:
+def cached(store: Store, name: str, compute: Callable[[], _T]) -> _T:
     """``compute()`` once per store (a served store is read-only)."""
     with _CACHE_LOCK:
         entry = _CACHE.setdefault(store, {})
@@ -223,13 +223,13 @@ def pages_of(site: Site) -> Pages:
         rows = site.store.select(CATALOGUE, origin="sources", timeout=site.timeout).rows
         return Pages(str(row["document"]) for row in rows)
 
-    return _cached(site.store, "pages", documents)
+    return cached(site.store, "pages", documents)
 
 
 def network_of(store: Store) -> nx.Graph:
     """The co-participation network of the whole graph: organisations tied by the events and
     projects they share."""
-    return _cached(store, "co-participation", lambda: co_participation(store))
+    return cached(store, "co-participation", lambda: co_participation(store))
 
 
 @cache

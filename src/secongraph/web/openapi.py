@@ -52,9 +52,9 @@ def _operation(named: NamedQuery) -> dict[str, Any]:
         "responses": {
             "200": {"$ref": "#/components/responses/Rows"},
             "400": _ERROR,
+            "422": _ERROR,
             "500": _ERROR,
             "503": _ERROR,
-            "504": _ERROR,
         },
     }
     if named.description:
@@ -131,8 +131,8 @@ def _components() -> dict[str, Any]:
                 },
             },
             "Error": {
-                "description": "A bad parameter (400), a failed query (500), an answer too large "
-                "(503) or a query stopped at its deadline (504), as one line.",
+                "description": "A bad parameter (400), an answer too large (422), a failed query "
+                "(500) or a query stopped at its deadline (503), as one line.",
                 "content": {
                     "application/json": {
                         "schema": {

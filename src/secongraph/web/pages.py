@@ -41,9 +41,11 @@ NAV = (
     ("/", "Home"),
     ("/questions", "Questions"),
     ("/editor", "SPARQL editor"),
-    ("/sources", "Sources"),
+    ("/organisations", "Organisations"),
     ("/events", "Events"),
     ("/regions", "Regions"),
+    ("/sources", "Sources"),
+    ("/maps", "Maps"),
     ("/ontology", "Ontology"),
 )
 """The site's sections, in the header of every page."""

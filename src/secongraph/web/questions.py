@@ -13,7 +13,6 @@ follow the reader's ``Accept-Language``.
 from __future__ import annotations
 
 import difflib
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -25,11 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..errors import ParameterError, QueryError, SecongraphError
+from ..errors import ParameterError, SecongraphError
 from ..namespaces import ID
 from ..queries import NamedQuery, Parameter, relabel, run_query
 from ..results import QueryResult, Row, compact
-from ..sandbox import bind_values
+from ..sandbox import DeadlinePassed, bind_values
 from . import negotiation
 from .openapi import FORMATS, expects, needed, openapi_document
 from .pages import Refused, render
@@ -58,18 +57,16 @@ async def answer(
     Raises
     ------
     Refused
-        400 for a bad parameter, 504 when the deadline stopped the query, 500 if it failed.
+        400 for a bad parameter, 503 when the deadline stopped the query, 500 if it failed.
     """
-    started = time.monotonic()
     try:
         return await run_in_threadpool(
             run_query, site.store, named, values, lang=lang, timeout=site.timeout
         )
     except ParameterError as error:
         raise Refused(400, str(error)) from None
-    except QueryError as error:
-        stopped = time.monotonic() - started >= site.timeout
-        raise Refused(504 if stopped else 500, str(error)) from None
+    except DeadlinePassed as error:
+        raise Refused(503, str(error)) from None
     except SecongraphError as error:
         raise Refused(500, str(error)) from None
 
@@ -238,7 +235,7 @@ def question_routes(site: Site) -> list[BaseRoute]:
         if len(page.body) <= site.max_bytes:
             return page
         context.update(result=None, rows=[], problems=[_too_large(site)])
-        return render(request, site, "question.html", context, status=503)
+        return render(request, site, "question.html", context, status=422)
 
     async def api(request: Request) -> Response:
         name = request.path_params["name"]
@@ -254,7 +251,7 @@ def question_routes(site: Site) -> list[BaseRoute]:
         except Refused as refused:
             return JSONResponse({"error": refused.message}, status_code=refused.status)
         if len(body) > site.max_bytes:
-            return JSONResponse({"error": _too_large(site)}, status_code=503)
+            return JSONResponse({"error": _too_large(site)}, status_code=422)
         return Response(body, media_type=FORMATS[fmt])
 
     async def api_home(request: Request) -> Response:

@@ -6,7 +6,9 @@ named graphs, the secongraph prefixes predeclared, with no update, ``SERVICE``, 
 ``FROM`` or ``FROM NAMED`` (nor the protocol's ``default-graph-uri`` and ``named-graph-uri``).
 It runs in a worker process that is killed at the site's deadline, in a thread so that other
 clients are answered meanwhile, and its answer is written there and refused whole when it is
-larger than the site's cap: a query cut short is an error, never a part of its answer.
+larger than the site's cap: a query cut short is an error, never a part of its answer. The worker
+runs at a lower CPU priority than the server (:data:`NICENESS`), so that a costly query takes
+only the CPU the pages' own queries leave (``benchmarks/README.md`` has the measurements).
 
 The answer's format follows the ``Accept`` header, or ``format=``: SELECT and ASK in SPARQL JSON,
 XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle, N-Triples, JSON-LD or RDF/XML. Errors are one
@@ -20,6 +22,7 @@ cookies or credentials, so query editors on other sites (YASGUI) may query it fr
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,12 +38,7 @@ from ..choices import GRAPH_FORMS, QUERY_FORMS
 from ..errors import QueryError, one_line
 from ..export import ExportFormat
 from ..results import QueryResult, boolean, write_triples
-from ..sandbox import (
-    DeadlinePassed,
-    check_query,
-    query_form,
-    with_deadline,
-)
+from ..sandbox import CAN_STOP, DeadlinePassed, check_query, query_form, with_deadline
 from ..store import Answer
 from .negotiation import best
 from .pages import Refused
@@ -60,6 +58,8 @@ CORS = {
 }
 _REFUSED_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 """The protocol's parameters that would name the dataset: refused, as ``FROM`` is."""
+NICENESS = 10
+"""How much lower the CPU priority of a query's worker is than the server's (``os.nice``)."""
 
 
 class AnswerTooLarge(QueryError):
@@ -142,9 +142,13 @@ def run(site: Site, text: str, write: Callable[[Answer], T]) -> T:
         If ``write`` raises it (see :func:`capped`).
     """
     check_query(text, origin=ORIGIN, forms=QUERY_FORMS)
-    return with_deadline(
-        lambda: write(site.store.query(text, origin=ORIGIN)), timeout=site.timeout, origin=ORIGIN
-    )
+
+    def in_worker() -> T:
+        if CAN_STOP:  # in the forked worker, never in the server itself
+            os.nice(NICENESS)
+        return write(site.store.query(text, origin=ORIGIN))
+
+    return with_deadline(in_worker, timeout=site.timeout, origin=ORIGIN)
 
 
 def capped(body: bytes, max_bytes: int) -> bytes:
