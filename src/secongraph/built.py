@@ -43,8 +43,17 @@ from .store import (
 )
 
 __all__ = [
-    "MANIFEST", "STORE_FOLDER", "Build", "build_on_disk", "built_at", "file_digest", "inputs_of",
-    "open_built", "read_manifest", "stale_files", "versions",
+    "MANIFEST",
+    "STORE_FOLDER",
+    "Build",
+    "build_on_disk",
+    "built_at",
+    "file_digest",
+    "inputs_of",
+    "open_built",
+    "read_manifest",
+    "stale_files",
+    "versions",
 ]
 
 logger = logging.getLogger(__name__)

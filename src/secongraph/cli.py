@@ -185,6 +185,7 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     for name, fmt in (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG)):
         path = store.dump(out_dir / name, fmt=fmt)
         click.echo(f"Wrote {path}", err=True)
+    _describe_folder(out_dir)
 
 
 @cli.command()
@@ -283,6 +284,7 @@ def docs(output: Path) -> None:
     from .ontology_docs import write_ontology_docs
 
     click.echo(f"Wrote {write_ontology_docs(output)}", err=True)
+    _describe_folder(output.parent)
 
 
 @cli.command()
@@ -295,29 +297,44 @@ def docs(output: Path) -> None:
     help="Format to write (repeatable); all of them by default.",
 )  # fmt: skip
 @metrics_option(default=True)
+@click.option(
+    "--base-url", metavar="URL",
+    help="Where OUT is published (https://example.org/secon/): the description's download URLs "
+    "start with it. Default: file names relative to the description.",
+)  # fmt: skip
 def export(
-    data_dir: Path, store_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: bool
-) -> None:
+    data_dir: Path, store_dir: Path, out_dir: Path, formats: tuple[str, ...], metrics: bool,
+    base_url: str | None,
+) -> None:  # fmt: skip
     """Export the SECON graph for research, with a DCAT/VoID description of the dataset.
 
     Writes OUT/secon.EXT for each format (TriG, N-Quads and JSON-LD keep one named graph per
-    source) and OUT/secon-dataset.ttl describing the dataset and its files.
+    source) and OUT/secon-dataset.ttl describing the dataset and every file in OUT (maps,
+    network exports, documentation too; not the store): size, media type, SHA-256, download URL.
 
     \b
     Example:
         secongraph export --format ttl --format jsonld --out out
+        secongraph export --base-url https://example.org/secon/
     """
-    from .export import ExportFormat, describe_dataset
+    from .export import ExportFormat, checked_base_url, write_description
     from .export import export as export_graph
-    from .files import write_atomically
 
+    base_url = checked_base_url(base_url)  # before anything is written
     store = _load(data_dir, store_dir=store_dir, metrics=metrics)
-    written = []
     for fmt in map(ExportFormat.from_name, formats):
-        written.append((export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt), fmt))
-        click.echo(f"Wrote {written[-1][0]}", err=True)
-    description = describe_dataset(store, written).serialize(format="turtle", encoding="utf-8")
-    click.echo(f"Wrote {write_atomically(out_dir / 'secon-dataset.ttl', description)}", err=True)
+        path = export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt)
+        click.echo(f"Wrote {path}", err=True)
+    click.echo(f"Wrote {write_description(store, out_dir, base_url=base_url)}", err=True)
+
+
+def _describe_folder(folder: Path) -> None:
+    """List the files of ``folder`` again in the description ``export`` wrote there, if any."""
+    from .export import refresh_description
+
+    path = refresh_description(folder)
+    if path:
+        click.echo(f"Wrote {path}", err=True)
 
 
 @cli.command()
@@ -341,7 +358,7 @@ def stats(data_dir: Path, store_dir: Path) -> None:
 # --- network (issue 4): collaboration networks, their metrics and exports --------------------
 
 PROJECTIONS = ("co-participation", "organisation-event", "region", "partnership")
-NETWORK_FORMATS = ("graphml", "gexf", "csv")
+NETWORK_FORMATS = ("graphml", "gexf", "csv", "csv-tables")
 
 
 def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -404,30 +421,41 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> 
 @click.option("--projection", type=click.Choice(PROJECTIONS), default=PROJECTIONS[0],
               show_default=True, help="Which network to export.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default="graphml",
-              show_default=True, help="GraphML or GEXF for Gephi, CSV edge list for spreadsheets.")  # fmt: skip
+              show_default=True, help="GraphML or GEXF for Gephi (GEXF with each tie's dates, for "
+              "its timeline), CSV edge list for spreadsheets, or csv-tables: a folder of node "
+              "tables (one per kind) and edges.csv for Gephi's spreadsheet import.")  # fmt: skip
 @click.option("--level", type=click.IntRange(0, 3), help="NUTS level of --projection region (default: countries).")  # fmt: skip
 @click.option("--project", help="Project of --projection partnership (IRI or slug; default: secon).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: out/network-PROJECTION.FORMAT).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write, folder for csv-tables (default: out/network-PROJECTION.FORMAT, "
+              "out/network-PROJECTION for csv-tables).")  # fmt: skip
 def network_export(
     data_dir: Path, store_dir: Path, projection: str, fmt: str, level: int | None, project: str | None,
     output: Path | None, **filters: Any,
 ) -> None:  # fmt: skip
     """Export a network with its metrics and every tie, for Gephi or a spreadsheet.
 
+    If the folder written to holds an export's secon-dataset.ttl, the file is added to it.
+
     \b
     Example:
         secongraph network export --format gexf -o out/secon.gexf
         secongraph network export --projection region --level 2 --format csv -o out/regions.csv
+        secongraph network export --format csv-tables -o out/co-participation
     """
-    from .network import build_projection, compute_metrics, export_network
+    from .network import build_projection, compute_metrics, export_network, unit_periods
 
     store = _load(data_dir, store_dir=store_dir)
     graph = compute_metrics(
         build_projection(store, projection, level=level, project=project, **filters)
     )
-    path = export_network(graph, output or Path("out") / f"network-{projection}.{fmt}", fmt=fmt)
+    suffix = "" if fmt == "csv-tables" else f".{fmt}"
+    periods = unit_periods(store, graph) if fmt == "gexf" else None
+    path = export_network(
+        graph, output or Path("out") / f"network-{projection}{suffix}", fmt=fmt, periods=periods
+    )
     click.echo(f"Wrote {path} ({len(graph)} nodes, {graph.number_of_edges()} ties).", err=True)
+    _describe_folder(path.parent)
 
 
 def _print_brokers(title: str, column: str, graph: Any, by: tuple[str, ...], top: int) -> None:
@@ -478,6 +506,7 @@ def map_command(
     path = output or Path("out") / f"map-{kind}.html"
     project_map(_load(data_dir, store_dir=store_dir), kind, path, **options)
     click.echo(f"Wrote {path}", err=True)
+    _describe_folder(path.parent)
 
 
 @cli.command("maps")
@@ -502,6 +531,7 @@ def maps_command(data_dir: Path, store_dir: Path, out_dir: Path) -> None:
 
     for path in write_maps(_load(data_dir, store_dir=store_dir), out_dir, skipped=skipped):
         click.echo(f"Wrote {path}", err=True)
+    _describe_folder(out_dir)
 
 
 @cli.group()

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+import hashlib
+import json
 from enum import Enum
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
+from pyld import jsonld
+from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import Namespace
+from rdflib.term import Node
 
+from . import __version__
+from .choices import STORE_FOLDER
+from .errors import ExportError, ParameterError
+from .files import write_atomically
 from .namespaces import BASE, ID, bind_prefixes
+from .network.rdf import build_day
+from .sources import load_graph, project_context
 from .store import Store
 
 DATASET = URIRef(f"{BASE}dataset/secon")
+DESCRIPTION = "secon-dataset.ttl"
+"""The file name of the description in the output folder."""
+SPDX = Namespace("http://spdx.org/rdf/terms#")  # DCAT 3's checksums
+DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3, not in rdflib's DCAT 2 namespace
+IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 VOCABULARIES = (
     "http://www.w3.org/ns/org#",
@@ -49,13 +67,24 @@ class ExportFormat(Enum):
         raise ValueError(name)
 
 
+MEDIA_TYPES = {
+    **{fmt.extension: fmt.media_type for fmt in ExportFormat},
+    "html": "text/html", "csv": "text/csv", "json": "application/json", "md": "text/markdown",
+    "txt": "text/plain", "png": "image/png", "svg": "image/svg+xml", "xml": "application/xml",
+    "graphml": "application/xml", "gexf": "application/xml",  # neither has a registered type
+}  # fmt: skip
+"""The IANA media type of each kind of file in the output folder, by extension."""
+
+
 def export(store: Store, path: Path, *, fmt: ExportFormat) -> Path:
     """Write the whole graph to ``path`` in ``fmt``, atomically.
 
     TriG, N-Quads and JSON-LD keep the named graphs (one per source); Turtle, N-Triples and RDF/XML
-    hold their union. JSON-LD is written in expanded form, which keeps every literal exactly as
-    the graph holds it (rdflib's compacting serializer turns typed numbers into JSON numbers, so
-    ``"0"^^xsd:double`` would come back as ``0`` of type ``xsd:integer``).
+    hold their union. Turtle and TriG are written graph by graph, with a prefix for each kind of
+    individual (see :meth:`Store.dump`). JSON-LD is compacted with the project's context
+    (``ontology/context.jsonld``, put inline so that no reader has to fetch it), and every literal
+    stays a value object with its lexical form and datatype: ``"0"^^xsd:double`` is
+    ``{"@value": "0", "@type": "xsd:double"}``, never the JSON number 0.
 
     Examples
     --------
@@ -65,17 +94,60 @@ def export(store: Store, path: Path, *, fmt: ExportFormat) -> Path:
     >>> path.read_text()
     ''
     """
-    return store.dump(path, fmt=fmt.rdf_format)
+    if fmt != ExportFormat.JSONLD:
+        return store.dump(path, fmt=fmt.rdf_format)
+    return write_atomically(path, compacted_json_ld(store).encode())
 
 
-def describe_dataset(store: Store, distributions: Iterable[tuple[Path, ExportFormat]]) -> Graph:
-    """A DCAT and VoID description of the graph: size, vocabularies, sources, one subset per named
-    graph and one distribution per exported file.
+def compacted_json_ld(store: Store) -> str:
+    """The store as JSON-LD compacted with the project's context, one ``@graph`` per named graph.
 
-    Each distribution is identified by its file name (``dcterms:identifier``), so the folder can
-    be published anywhere.
+    Oxigraph writes the quads as expanded JSON-LD, literals as value objects; pyld compacts it
+    (compaction never turns a value object into a native JSON value). Nothing is fetched: the
+    context is inline and pyld's document loader refuses every URL.
+    """
+    quads = (quad for _, graph in store.graphs_in_order() for quad in graph)
+    expanded = json.loads(ox.serialize(quads, None, ox.RdfFormat.JSON_LD) or b"[]")
+    context = {"@context": copy.deepcopy(project_context())}
+    compacted = jsonld.compact(expanded, context, {"documentLoader": _no_documents})
+    return json.dumps(compacted, ensure_ascii=False, indent=2) + "\n"
+
+
+def _no_documents(url: str, options: object = None) -> NoReturn:
+    raise ExportError(f"JSON-LD: refused to load {url!r} (the export uses only inline contexts)")
+
+
+# --------------------------------------------------------------------------------------------
+# The dataset's description
+# --------------------------------------------------------------------------------------------
+
+
+def describe_dataset(store: Store, folder: Path, *, base_url: str | None = None) -> Graph:
+    """A DCAT and VoID description of the graph and of every file in ``folder``.
+
+    The dataset: its size, vocabularies, sources, one subset per named graph, the package
+    version (``dcat:version``), ``dcterms:issued`` (kept from the description already in
+    ``folder``, else today) and ``dcterms:modified`` (today, or ``SOURCE_DATE_EPOCH``'s day).
+    Each file of ``folder`` and its subfolders is a distribution (see :func:`list_distributions`).
+
+    Parameters
+    ----------
+    store
+        The graph the files were exported from.
+    folder
+        The output folder (``out``).
+    base_url
+        Where the folder is published (``https://example.org/secon/``): each download URL is
+        this followed by the file's path. ``None`` (the default) gives relative URLs, which a
+        reader resolves against the description's own location, wherever the folder is copied.
+
+    Raises
+    ------
+    ParameterError
+        If ``base_url`` is not an absolute IRI.
     """
     graph = bind_prefixes(Graph())
+    graph.bind("spdx", SPDX)
     add = graph.add
     triples = {q.triple for q in store.quads()}
     add((DATASET, RDF.type, DCAT.Dataset))
@@ -88,6 +160,10 @@ def describe_dataset(store: Store, distributions: Iterable[tuple[Path, ExportFor
     )))  # fmt: skip
     add((DATASET, DCTERMS.license, LICENCE))
     add((DATASET, DCTERMS.publisher, ID["organisation/secongraph-project"]))
+    add((DATASET, DCAT_VERSION, Literal(__version__)))
+    previous = _read_description(folder)
+    issued = previous.value(DATASET, DCTERMS.issued) if previous else None
+    add((DATASET, DCTERMS.issued, issued or Literal(build_day())))
     add((DATASET, VOID.triples, Literal(len(triples))))
     add((DATASET, VOID.distinctSubjects, Literal(len({t.subject for t in triples}))))
     add((DATASET, VOID.properties, Literal(len({t.predicate for t in triples}))))
@@ -101,23 +177,145 @@ def describe_dataset(store: Store, distributions: Iterable[tuple[Path, ExportFor
         for source in _derived_from(store, loaded.graph):
             add((subset, PROV.wasDerivedFrom, URIRef(source)))
             add((DATASET, DCTERMS.source, URIRef(source)))
-    for path, fmt in distributions:
-        distribution = URIRef(f"{DATASET}/{path.name}")
+    add((DATASET, RDFS.seeAlso, URIRef("https://w3id.org/secongraph/ontology")))
+    return list_distributions(graph, folder, base_url=checked_base_url(base_url))
+
+
+def write_description(store: Store, folder: Path, *, base_url: str | None = None) -> Path:
+    """Write :func:`describe_dataset`'s description to ``folder/secon-dataset.ttl``, atomically."""
+    graph = describe_dataset(store, folder, base_url=base_url)
+    return write_atomically(
+        folder / DESCRIPTION, graph.serialize(format="turtle", encoding="utf-8")
+    )
+
+
+def refresh_description(folder: Path) -> Path | None:
+    """List the files of ``folder`` again in the description an export wrote there, if any.
+
+    For the commands that add files to an export's folder (network exports, maps, ontology
+    documentation): the dataset's facts, its issue date and its base URL stay as the export
+    wrote them; the distributions and ``dcterms:modified`` are made anew.
+
+    Returns
+    -------
+    Path or None
+        The description, or ``None`` if ``folder`` holds none.
+
+    Raises
+    ------
+    SourceError
+        If the description there cannot be read.
+    """
+    previous = _read_description(folder)
+    if previous is None:
+        return None
+    base_url = None
+    for distribution in previous.objects(DATASET, DCAT.distribution):
+        access = previous.value(distribution, DCAT.accessURL)
+        if access is not None and str(access) != _folder_iri(folder):
+            base_url = str(access)
+        _remove_distribution(previous, distribution)
+    graph = list_distributions(previous, folder, base_url=base_url)
+    return write_atomically(
+        folder / DESCRIPTION, graph.serialize(format="turtle", encoding="utf-8")
+    )
+
+
+def list_distributions(graph: Graph, folder: Path, *, base_url: str | None) -> Graph:
+    """Add to ``graph`` one ``dcat:Distribution`` of :data:`DATASET` per file of ``folder``.
+
+    Every file of the folder and its subfolders is listed, except the description itself,
+    hidden files (an atomic write's temporaries) and the store ``build`` keeps in ``store/``.
+    Each distribution has its file name (``dcterms:title``, ``dcterms:identifier``: its path in
+    the folder), ``dcat:downloadURL`` (``base_url`` + path, or the path alone, relative),
+    ``dcat:accessURL`` (the folder), ``dcat:mediaType``, ``dcat:byteSize`` and its SHA-256
+    (``spdx:checksum``). ``dcterms:modified`` is set to today (or ``SOURCE_DATE_EPOCH``'s day).
+    """
+    graph.set((DATASET, DCTERMS.modified, Literal(build_day())))
+    access = URIRef(base_url or "./")
+    for path in _files(folder):
+        name = path.relative_to(folder).as_posix()
+        distribution = URIRef(f"{DATASET}/{quote(name)}")
+        add = graph.add
         add((DATASET, DCAT.distribution, distribution))
         add((distribution, RDF.type, DCAT.Distribution))
-        add((distribution, DCTERMS.title, Literal(path.name)))
-        add((distribution, DCTERMS.identifier, Literal(path.name)))
-        media_type = f"https://www.iana.org/assignments/media-types/{fmt.media_type}"
-        add((distribution, DCAT.mediaType, URIRef(media_type)))
-        add(
-            (
-                distribution,
-                DCAT.byteSize,
-                Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger),
-            )
-        )
-    add((DATASET, RDFS.seeAlso, URIRef("https://w3id.org/secongraph/ontology")))
+        add((distribution, DCTERMS.title, Literal(name)))
+        add((distribution, DCTERMS.identifier, Literal(name)))
+        add((distribution, DCAT.accessURL, access))
+        add((distribution, DCAT.downloadURL, URIRef(f"{base_url or ''}{quote(name)}")))
+        media_type = MEDIA_TYPES.get(path.suffix.lstrip(".").lower(), "application/octet-stream")
+        add((distribution, DCAT.mediaType, URIRef(f"{IANA}{media_type}")))
+        size = Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)
+        add((distribution, DCAT.byteSize, size))
+        checksum = BNode()  # written inline, so its label never shows
+        add((distribution, SPDX.checksum, checksum))
+        add((checksum, RDF.type, SPDX.Checksum))
+        add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        add((checksum, SPDX.checksumValue, Literal(_sha256(path), datatype=XSD.hexBinary)))
     return graph
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files a description lists (see :func:`list_distributions`), in path order."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and path.relative_to(folder).parts[0] not in (STORE_FOLDER, DESCRIPTION)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _read_description(folder: Path) -> Graph | None:
+    """The description in ``folder``, relative IRIs resolved against it; ``None`` if none."""
+    path = folder / DESCRIPTION
+    if not path.is_file():
+        return None
+    graph = load_graph(path, base_iri=_folder_iri(folder))
+    graph.bind("spdx", SPDX)
+    return bind_prefixes(graph)
+
+
+def _folder_iri(folder: Path) -> str:
+    return folder.resolve().as_uri() + "/"
+
+
+def _remove_distribution(graph: Graph, distribution: Node) -> None:
+    for checksum in graph.objects(distribution, SPDX.checksum):
+        graph.remove((checksum, None, None))
+    graph.remove((distribution, None, None))
+    graph.remove((DATASET, DCAT.distribution, distribution))
+
+
+def checked_base_url(base_url: str | None) -> str | None:
+    """``base_url`` ending with ``/``; ``None`` stays ``None``.
+
+    Raises
+    ------
+    ParameterError
+        If ``base_url`` is not an absolute IRI.
+
+    Examples
+    --------
+    >>> checked_base_url("https://example.org/secon")
+    'https://example.org/secon/'
+    """
+    if base_url is None:
+        return None
+    base = base_url if base_url.endswith("/") else f"{base_url}/"
+    try:
+        ox.NamedNode(base)  # refuses a relative IRI
+    except ValueError:
+        raise ParameterError(
+            f"base_url={base_url!r}: not an absolute IRI",
+            hint="Give a URL such as https://example.org/secon/.",
+        ) from None
+    return base
 
 
 def _derived_from(store: Store, graph: str) -> list[str]:

@@ -95,8 +95,6 @@ _BLOCKED_EVENTS = (
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
 
 
-
-
 class DeadlinePassed(QueryError):
     """A query was stopped at its deadline (see :func:`with_deadline`)."""
 

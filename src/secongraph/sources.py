@@ -733,7 +733,7 @@ def _check_depth(document: Any) -> None:
 
 
 @cache
-def _project_context() -> Any:
+def project_context() -> Any:
     """The ``@context`` value of ``ontology/context.jsonld``."""
     context_file = package_folder("ontology") / "context.jsonld"
     return json.loads(context_file.read_text(encoding="utf-8"))["@context"]
@@ -768,7 +768,7 @@ def _context(value: Any) -> Any:
         return [part for item in items for part in (item if isinstance(item, list) else [item])]
     if isinstance(value, str):
         if value == PROJECT_CONTEXT:
-            return _project_context()
+            return project_context()
         raise _refused("@context", value)
     if isinstance(value, dict):
         value = _inline_contexts(value)  # scoped contexts inside term definitions
@@ -776,7 +776,7 @@ def _context(value: Any) -> Any:
         if imported is None:
             return value
         if imported == PROJECT_CONTEXT:
-            return {**_project_context(), **value}
+            return {**project_context(), **value}
         raise _refused("@import", imported)
     return value  # pyoxigraph reports it as invalid
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -27,10 +28,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
+from ._sg import SG
 from .choices import ENGINES, Engine
 from .errors import ParameterError, QueryError, SecongraphError, SourceError, printable
 from .files import atomic_output
-from .namespaces import GRAPH, PREFIX_IRIS
+from .namespaces import GRAPH, ID, PREFIX_IRIS, VOCAB
 from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
 from .sandbox import (
@@ -55,6 +57,11 @@ VOCABULARY_GRAPHS = str(GRAPH["vocab-"])
 """The start of the names of the vocabularies' graphs (``…/graph/vocab-topics``)."""
 METRICS_GRAPH = str(GRAPH["network-metrics"])
 """The graph of the computed network metrics (``network.add_collaboration_metrics``)."""
+_KIND_ROOTS = (str(ID), str(VOCAB))
+"""Where the individuals and the vocabularies live, one folder per kind (``…/id/organisation/``)."""
+_PREFIX_NAME = re.compile(r"[A-Za-z][\w.-]*(?<!\.)", re.ASCII)  # a Turtle prefix name
+_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_METHOD = ox.NamedNode(str(SG.method))
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
@@ -503,24 +510,113 @@ class Store:
         """Write the whole store to ``path`` atomically: TriG, N-Quads and JSON-LD keep the named
         graphs, Turtle, N-Triples and RDF/XML get their union (every triple once).
 
-        The output is the same bytes for the same data: quads are written sorted (by graph, then
-        subject, predicate and object) and blank nodes keep the labels they got at load.
+        Graphs are written one after the other, in IRI order, each sorted by subject, predicate
+        and object; a union writes a triple under the first graph that holds it. Turtle and TriG
+        open each graph with a comment naming it and the documents it was derived from, and give
+        each kind of individual and vocabulary its prefix (:func:`dump_prefixes`). So the output
+        is the same bytes for the same data (blank nodes keep the labels they got at load), and
+        only one graph at a time is held in Python.
 
         Raises
         ------
         OutputError
             If ``path`` cannot be written (see :func:`files.atomic_output`).
         """
-        prefixes = PREFIX_IRIS
+        union = not fmt.supports_datasets
         with atomic_output(path) as tmp:
-            if fmt.supports_datasets:
-                quads = sorted(self.oxigraph, key=_quad_key)
-                trig = fmt == ox.RdfFormat.TRIG
-                ox.serialize(quads, tmp, fmt, prefixes=prefixes if trig else None)
+            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+                with tmp.open("wb") as handle:
+                    self._write_by_graph(handle, fmt, dump_prefixes(self.oxigraph))
             else:
-                triples = {q.triple for q in self.oxigraph}
-                ox.serialize(sorted(triples, key=str), tmp, fmt, prefixes=prefixes)
+                quads = (q for _, graph in self.graphs_in_order(union=union) for q in graph)
+                ox.serialize(
+                    (q.triple for q in quads) if union else quads, tmp, fmt,
+                    prefixes=dump_prefixes(self.oxigraph) if union else None,
+                )  # fmt: skip
         return path
+
+    def graphs_in_order(
+        self, *, union: bool = False
+    ) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad]]]:
+        """Each graph of the store (the default graph first, then the named graphs in IRI order)
+        with its quads, sorted; with ``union``, a quad whose triple an earlier graph holds is left
+        out, so every triple comes once."""
+        names = sorted(self.oxigraph.named_graphs(), key=_graph_key)
+        for name in [ox.DefaultGraph(), *names]:
+            quads = sorted(self.oxigraph.quads_for_pattern(None, None, None, name), key=_quad_key)
+            if union:
+                key = _graph_key(name)
+                quads = [q for q in quads if self._first_graph(q) == key]
+            if quads:
+                yield name, quads
+
+    def _first_graph(self, quad: ox.Quad) -> tuple[int, str]:
+        holders = self.oxigraph.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        return min(_graph_key(q.graph_name) for q in holders)
+
+    def _write_by_graph(
+        self, handle: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]
+    ) -> None:
+        """Turtle or TriG, one graph after the other, each under a comment that names it."""
+        union = fmt == ox.RdfFormat.TURTLE
+        header_written = False
+        for name, quads in self.graphs_in_order(union=union):
+            triples = [q.triple for q in quads] if union else quads
+            text = ox.serialize(triples, None, fmt, prefixes=prefixes) or b""  # no output: bytes
+            lines = text.splitlines(keepends=True)
+            count = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
+            if not header_written:
+                handle.writelines(sorted(lines[:count]))  # the serializer's order is its own
+                header_written = True
+            handle.write(b"\n" + self._graph_comment(name).encode() + b"".join(lines[count:]))
+
+    def _graph_comment(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+        """``# Graph <…>`` and what it holds: what it is reserved for, or its sources."""
+        if not isinstance(name, ox.NamedNode):
+            return "# The default graph\n"
+        lines = [f"# Graph <{name.value}>"]
+        reserved = reserved_graph(name.value)
+        if reserved:
+            lines.append(f"# holds {reserved}")
+        for predicate, text in ((_DERIVED_FROM, "derived from"), (_METHOD, "method")):
+            objects = sorted(
+                str(q.object) for q in self.oxigraph.quads_for_pattern(name, predicate, None, None)
+            )
+            if objects:
+                lines.append(f"# {text} {', '.join(dict.fromkeys(objects))}")
+        return "\n".join(lines) + "\n"
+
+
+def dump_prefixes(store: ox.Store) -> dict[str, str]:
+    """The prefixes of a dump: secongraph's (:data:`namespaces.PREFIX_IRIS`) and one for each kind
+    of individual and vocabulary the store holds, named after it (``…/id/organisation/`` is
+    ``organisation:``, ``…/vocab/topic/`` is ``topic:``; ``sgvocab-region:`` when an individual's
+    kind took the name), so no local name needs a ``\\/`` escape.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode(f"{ID}event/a"), RDF_TYPE, ox.NamedNode(f"{ID}b/c/d")))
+    >>> {p: iri for p, iri in dump_prefixes(store).items() if p not in PREFIX_IRIS}
+    {'event': 'https://w3id.org/secongraph/id/event/', 'b-c': 'https://w3id.org/secongraph/id/b/c/'}
+    """
+    namespaces: set[str] = set()
+    for quad in store:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(_KIND_ROOTS):
+                namespaces.add(term.value.rsplit("/", 1)[0] + "/")
+    prefixes = dict(PREFIX_IRIS)
+    taken = {iri: prefix for prefix, iri in prefixes.items()}
+    for namespace in sorted(namespaces):  # id/ before vocab/
+        if namespace in taken:
+            continue
+        root = next(r for r in _KIND_ROOTS if namespace.startswith(r))
+        name = namespace[len(root) :].strip("/").replace("/", "-")
+        for candidate in (name, f"{taken[root]}-{name}"):
+            if _PREFIX_NAME.fullmatch(candidate) and candidate not in prefixes:
+                prefixes[candidate] = taken[namespace] = namespace
+                break
+    return prefixes
 
 
 def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad]]:
@@ -540,8 +636,13 @@ def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad
     return graph, quads
 
 
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
+def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
+    return str(quad.subject), str(quad.predicate), str(quad.object)
+
+
+def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> tuple[int, str]:
+    """Graphs in dump order: the default graph first, then by name."""
+    return (0, "") if isinstance(name, ox.DefaultGraph) else (1, name.value)
 
 
 def build_store(

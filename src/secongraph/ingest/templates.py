@@ -18,7 +18,6 @@ from ..choices import KINDS, Kind
 __all__ = ["KINDS", "TEMPLATES", "Column", "Kind", "template_csv", "templates_readme"]
 
 
-
 @dataclass(frozen=True)
 class Column:
     """A column of a template: its header, whether it must be filled, its meaning, an example.

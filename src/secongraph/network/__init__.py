@@ -54,7 +54,7 @@ partnership's ``sg:source`` counts as stated when a graph that states it cites t
 its role is added when only companion graphs hold the role.
 """
 
-from .files import NetworkFormat, export_network
+from .files import NetworkFormat, export_network, unit_periods, write_tables
 from .metrics import METRICS, Broker, compute_metrics, top_brokers
 from .projections import (
     Projection,
@@ -83,4 +83,6 @@ __all__ = [
     "partnership_network",
     "region_network",
     "top_brokers",
+    "unit_periods",
+    "write_tables",
 ]
