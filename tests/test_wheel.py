@@ -49,7 +49,8 @@ def venv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     (wheel,) = dist.glob("secongraph-*.whl")
     env = tmp_path_factory.mktemp("venv") / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", env], check=True)
-    wheelhouse = request.config.cache.mkdir("wheelhouse")
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    wheelhouse = cache.mkdir("wheelhouse") if cache else tmp_path_factory.mktemp("wheelhouse")
     offline = ("--python", env / "bin" / "python", "install", "--no-compile", "--no-index",
                "--find-links", wheelhouse, wheel)  # fmt: skip
     if _pip(*offline).returncode != 0:  # first run, or the wheel needs what the wheelhouse lacks

@@ -598,7 +598,7 @@ def dump_prefixes(store: ox.Store) -> dict[str, str]:
     >>> store = ox.Store()
     >>> store.add(ox.Quad(ox.NamedNode(f"{ID}event/a"), RDF_TYPE, ox.NamedNode(f"{ID}b/c/d")))
     >>> {p: iri for p, iri in dump_prefixes(store).items() if p not in PREFIX_IRIS}
-    {'event': 'https://w3id.org/secongraph/id/event/', 'b-c': 'https://w3id.org/secongraph/id/b/c/'}
+    {'b-c': 'https://w3id.org/secongraph/id/b/c/', 'event': 'https://w3id.org/secongraph/id/event/'}
     """
     namespaces: set[str] = set()
     for quad in store:
