@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from test_maps import HOSTILE, hostile_graph
+from test_maps import DRAWN_PIXELS, HOSTILE, hostile_graph
 
 from secongraph.errors import ParameterError
 from secongraph.maps import InlineMap, map_html, project_map, show
@@ -156,6 +156,33 @@ def test_map_shows_inline_in_an_isolated_frame(secon_store: Store, tmp_path: Pat
     assert "480px" in (frame["style"] or "")
     assert (frame["sandbox"] or "").split() == ["allow-scripts", "allow-downloads"]
     assert "<script" not in html
+
+
+@pytest.mark.browser
+def test_inline_map_draws_in_chromium(browser: Any, secon_store: Store, tmp_path: Path) -> None:
+    """The frame runs the map's own scripts under its own policy, as a notebook shows it."""
+    host = tmp_path / "notebook.html"
+    shown = show(secon_store, "co-participation", height=500)
+    host.write_text(f"<!DOCTYPE html><title>cell</title>{shown._repr_html_()}", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 700})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(host.as_uri())
+        [frame] = [f for f in page.frames if f is not page.main_frame]
+        for _ in range(200):
+            if frame.evaluate("() => (window.secongraphMap?.firstDrawn ?? 0) > 0"):
+                break
+            page.wait_for_timeout(50)
+        assert frame.evaluate(DRAWN_PIXELS) > 1000
+        assert page.evaluate("() => document.querySelector('iframe').offsetHeight") == 500 + 2
+    finally:
+        page.close()
+    assert errors == []
+    assert requests == [host.as_uri()]
 
 
 def test_inline_map_escapes_a_hostile_title() -> None:
