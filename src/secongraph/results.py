@@ -8,7 +8,9 @@ forms are kept as the engine returned them.
 Formats: ``json`` (SPARQL 1.1 Query Results JSON), ``xml`` (SPARQL Query Results XML), ``csv``
 and ``tsv`` (SPARQL 1.1 Query Results CSV and TSV), ``table`` (aligned text) and ``md`` (a
 Markdown table). The answer of an ASK is written by :func:`boolean`, the triples of a CONSTRUCT
-or DESCRIBE by :func:`write_triples`.
+or DESCRIBE by :func:`write_triples`. In a notebook a result shows as an HTML table
+(``_repr_html_``), and :meth:`QueryResult.to_dataframe` gives a pandas DataFrame (with the
+optional extra ``secongraph[notebook]``).
 
 CSV and TSV are opened in spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` as a formula. A value that starts so gets an apostrophe in front (:func:`cells.neutralise`),
@@ -18,13 +20,15 @@ except a number of a numeric XSD datatype (``-3`` stays ``-3``). JSON keeps ever
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -34,7 +38,11 @@ from .cells import neutralise
 from .choices import RESULT_FORMATS
 from .errors import StoreError
 from .namespaces import PREFIX_IRIS, PREFIXES
+from .notebook import require
 from .tables import render_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FORMATS",
@@ -57,6 +65,8 @@ SPARQL_FORMATS = ("json", "xml", "csv", "tsv")
 SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+HTML_ROWS = 50
+"""Rows a result shows as an HTML table in a notebook; a note counts the rest."""
 
 Row = dict[str, Identifier | None]
 """One solution: every variable of the result, ``None`` where it is unbound."""
@@ -119,6 +129,42 @@ class QueryResult:
             expected = ", ".join(dict.fromkeys([*FORMATS, *SPARQL_FORMATS]))
             raise ValueError(f"unknown result format {fmt!r} (expected {expected})")
         return writers[fmt](self)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The rows as a pandas DataFrame, one column per variable (``secongraph[notebook]``).
+
+        Values are those of :meth:`records`: IRIs and strings as ``str``, dates as
+        ``datetime.date``. A column of integers is ``Int64`` (nullable), one of other numbers
+        ``float64`` (``xsd:decimal`` too, so it can be plotted), one of booleans ``boolean``;
+        an unbound value is missing (``None``, ``NaN`` or ``<NA>``).
+
+        Raises
+        ------
+        MissingExtraError
+            pandas is not installed.
+        """
+        pd = require("pandas", purpose="QueryResult.to_dataframe()")
+        records = self.records()
+        return pd.DataFrame(
+            {name: _column(pd, [r[name] for r in records]) for name in self.variables},
+            columns=self.variables,
+        )
+
+    def _repr_html_(self) -> str:
+        """The result as an HTML table (Jupyter shows it): at most :data:`HTML_ROWS` rows, IRIs
+        shortened with :func:`compact` (the full IRI in the cell's tooltip), everything escaped.
+        """
+        head = "".join(f"<th>{html.escape(name)}</th>" for name in self.variables)
+        body = "".join(
+            "<tr>" + "".join(_html_cell(row[name]) for name in self.variables) + "</tr>"
+            for row in self.rows[:HTML_ROWS]
+        )
+        more = len(self.rows) - HTML_ROWS
+        note = f"<p>… {more} more row{'s' if more > 1 else ''}</p>" if more > 0 else ""
+        return (
+            f'<table class="dataframe"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>{note}"
+        )
 
 
 def from_oxigraph(solutions: ox.QuerySolutions) -> QueryResult:
@@ -238,6 +284,34 @@ def _python(term: Identifier) -> Any:
         value = term.toPython()
         return str(term) if isinstance(value, Literal) else value
     return str(term)
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _column(pd: Any, values: list[Any]) -> Any:
+    """A DataFrame column of ``values``: typed when all present values are numbers or booleans."""
+    kinds = {_dtype(v) for v in values if v is not None}
+    if kinds == {"Int64"} or kinds == {"boolean"}:
+        return pd.array(values, dtype=kinds.pop())
+    if kinds and kinds <= {"Int64", "float64"}:
+        return pd.array([float("nan") if v is None else float(v) for v in values], dtype="float64")
+    return pd.array(values, dtype=object)
+
+
+def _dtype(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "Int64" if value in _INT64 else "object"
+    return "float64" if isinstance(value, float | Decimal) else "object"
+
+
+def _html_cell(term: Identifier | None) -> str:
+    text = html.escape(compact(term))
+    if isinstance(term, URIRef) and text != html.escape(str(term)):
+        return f'<td title="{html.escape(str(term))}">{text}</td>'
+    return f"<td>{text}</td>"
 
 
 def compact(term: Identifier | None) -> str:

@@ -8,7 +8,8 @@ data-derived string travels in one JSON blob that the page parses and shows as D
 Each map names its data and date in a caption, shows sources by title (linked only to http(s)
 addresses), links its nodes to their entity pages, keeps its legend's counts to what the
 filters show, draws only labels that do not overlap, and saves its view as a PNG. It works by
-keyboard and on a phone: see ``templates/map.js``.
+keyboard and on a phone: see ``templates/map.js``. In a notebook, :func:`show` draws a map
+inside the output cell.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from ..paths import nuts_outlines_folder
 from ..reference import NUTS_TO_ISO, nuts_outlines
 from ..store import Store
 from .context import data_caption, source_titles
-from .page import COLOR_BY, ENTITY_BASE, METRICS, map_html, render_map, script_json
+from .page import (
+    COLOR_BY,
+    ENTITY_BASE,
+    METRICS,
+    InlineMap,
+    map_html,
+    render_map,
+    script_json,
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,55 @@ def project_map(
     SourceError
         The outlines cannot be read.
     """
+    graph, arguments = _map_arguments(
+        store, kind, reference_dir, color_by, size_by, level, project, filters
+    )
+    return render_map(graph, path, entity_base=entity_base, **arguments)
+
+
+def show(
+    store: Store,
+    kind: str,
+    *,
+    height: int = 640,
+    reference_dir: Path | None = None,
+    color_by: str | None = None,
+    size_by: str | None = None,
+    level: int | None = None,
+    project: str | None = None,
+    entity_base: str = ENTITY_BASE,
+    **filters: Any,
+) -> InlineMap:
+    """The map ``kind`` for a notebook: the cell shows it inline, as the page of :func:`project_map`.
+
+    ``height`` is the frame's height in pixels; the other parameters are those of
+    :func:`project_map`. ``show(store, kind).page`` is the page itself.
+
+    Raises
+    ------
+    ParameterError
+        The kind, a filter, an option or ``height`` is unknown or does not apply.
+    SourceError
+        The outlines cannot be read.
+    """
+    graph, arguments = _map_arguments(
+        store, kind, reference_dir, color_by, size_by, level, project, filters
+    )
+    page = map_html(graph, entity_base=entity_base, **arguments)
+    return InlineMap(page, title=arguments["title"], height=height)
+
+
+def _map_arguments(
+    store: Store,
+    kind: str,
+    reference_dir: Path | None,
+    color_by: str | None,
+    size_by: str | None,
+    level: int | None,
+    project: str | None,
+    filters: dict[str, Any],
+) -> tuple[nx.Graph, dict[str, Any]]:
+    """The projection of the map ``kind`` with its metrics, and the arguments of its page."""
     if kind not in MAP_KINDS:
         raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
     spec = MAP_KINDS[kind]
@@ -126,18 +184,15 @@ def project_map(
     title = spec.title + (
         f" ({', '.join(f'{k} {v}' for k, v in chosen.items())})" if chosen else ""
     )
-    return render_map(
-        graph,
-        path,
-        title=title,
-        color_by=color_by or spec.color_by,
-        size_by=size_by or spec.size_by,
-        geographic=spec.geographic,
-        outlines=outlines,
-        caption=data_caption(store),
-        source_titles=source_titles(store),
-        entity_base=entity_base,
-    )
+    return graph, {
+        "title": title,
+        "color_by": color_by or spec.color_by,
+        "size_by": size_by or spec.size_by,
+        "geographic": spec.geographic,
+        "outlines": outlines,
+        "caption": data_caption(store),
+        "source_titles": source_titles(store),
+    }
 
 
 def write_maps(
@@ -211,12 +266,14 @@ __all__ = [
     "ENTITY_BASE",
     "MAP_KINDS",
     "METRICS",
+    "InlineMap",
     "MapKind",
     "data_caption",
     "map_html",
     "project_map",
     "render_map",
     "script_json",
+    "show",
     "source_titles",
     "write_maps",
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -244,6 +246,40 @@ def map_html(
         "attribution": str(outlines.get("attribution", "")) if geographic and outlines else "",
     }
     return _render_page(payload)
+
+
+@dataclass(frozen=True)
+class InlineMap:
+    """A map page shown in a notebook's output cell (Jupyter calls :meth:`_repr_html_`).
+
+    The page goes into an ``<iframe srcdoc>``, escaped, in a sandbox that runs its scripts in an
+    origin of their own: the page keeps its Content-Security-Policy and its styles, and neither
+    the notebook nor the map reaches into the other.
+
+    Examples
+    --------
+    >>> shown = InlineMap("<p>Tom & Jerry</p>", title="A <map>", height=300)
+    >>> shown._repr_html_().split(" sandbox=")[0]
+    '<iframe srcdoc="&lt;p&gt;Tom &amp; Jerry&lt;/p&gt;" title="A &lt;map&gt;"'
+    """
+
+    page: str = field(repr=False)
+    """The map page (:func:`map_html`)."""
+    title: str
+    """What the frame shows, for screen readers."""
+    height: int = 640
+    """The frame's height in CSS pixels; it takes the cell's full width."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.height, bool) or not isinstance(self.height, int) or self.height < 1:
+            raise ParameterError(f"height {self.height!r}: not a positive number of pixels.")
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.page)}" title="{html.escape(self.title)}" '
+            'sandbox="allow-scripts allow-downloads" '
+            f'style="width: 100%; height: {self.height}px; border: 1px solid #ccc"></iframe>'
+        )
 
 
 def script_json(data: Any) -> str:
