@@ -18,8 +18,12 @@ Each file is one question, in the grlc / BASIL conventions, so the folder also w
 
 Parameters are variables: ``?_name`` (a literal), ``?_name_iri`` (an IRI), ``?_name_xsd_date``
 (a literal typed ``xsd:date``; any ``xsd_<type>`` of :data:`XSD_TYPES`), and ``?__name`` (the
-same, optional: left unbound when no value is given). Values are checked against their type and
-``enumerate`` and then bound as RDF terms, never spliced into the query text.
+same, optional: left unbound when no value is given, or bound to its ``#+ defaults`` value). Values
+are checked against their type and ``enumerate`` and then bound as RDF terms, never spliced into
+the query text. grlc splices them, and leaves a parameter without value unbound even when it has a
+default, so a library question writes its parameters to stay SPARQL either way (see
+``docs/queries.md``): ``BIND(COALESCE(?__name, default) AS ?name)`` and
+``FILTER(COALESCE(?__name, "") = "" || …)``.
 
 A projected variable ``?x_label`` next to a projected ``?x`` holding an IRI is filled with the
 label of ``?x`` in the first of the requested languages that has one (see :func:`run_query`).
@@ -137,6 +141,8 @@ class Parameter:
     kind: str
     """``literal``, ``iri`` or ``xsd:<type>``."""
     required: bool
+    """The query always gets a value: a ``?_name`` variable, or a ``?__name`` with a default (which
+    grlc leaves unbound when not given, so the query falls back to the default itself)."""
     default: str | None = None
     allowed: tuple[str, ...] = ()
 
@@ -346,7 +352,7 @@ def parse_query(
             p.name,
             p.variable,
             p.kind,
-            p.required,
+            p.required or p.name in defaults,
             default=_scalar(defaults.get(p.name)),
             allowed=tuple(str(v) for v in _list(allowed.get(p.name))),
         )
