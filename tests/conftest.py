@@ -197,3 +197,51 @@ def secon_maps(secon_store: Store, data_dir: Path, tmp_path_factory: pytest.Temp
     folder = tmp_path_factory.mktemp("maps")
     paths = write_maps(secon_store, folder, reference_dir=data_dir / NUTS_FOLDER)
     return {path.stem.removeprefix("map-"): path for path in paths}
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+"""A Virtuoso database in a folder of its own, on 127.0.0.1 only; a new database's ``dba``
+password is ``dba`` (Debian's virtuoso-opensource, /etc/virtuoso-opensource-7/virtuoso.ini)."""
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso (Debian ``virtuoso-opensource``, ``virtuoso-t``) with a new database in
+    a session folder, on free ports of 127.0.0.1; yields its base URL (queries at
+    ``{url}/sparql``, digest-secured Graph Store at ``{url}/sparql-graph-crud-auth``, user
+    ``dba``, password ``dba``). Stopped at the end of the session."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.fail("Virtuoso is not installed: run make test (Debian: virtuoso-opensource)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    port = _free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=_free_port(), http_port=port))
+    url = f"http://127.0.0.1:{port}"
+    command = [binary, "-f", "+configfile", str(ini)]
+    with running(command, f"{url}/sparql?query=ASK%7B%7D", "virtuoso-t", seconds=90):
+        yield url

@@ -727,7 +727,8 @@ def _print_answer(answer: Any, fmt: str) -> None:
     "--endpoint",
     required=True,
     metavar="URL",
-    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.",
+    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store; without credentials "
+    "(see below).",
 )
 @limit_options
 @data_option
@@ -740,6 +741,10 @@ def push(
 
     Each graph is sent with one HTTP PUT (SPARQL 1.1 Graph Store Protocol), which replaces it on
     the server in one step, so a failed push never leaves half a graph.
+
+    A secured store (HTTP digest or basic authentication) gets the credentials of
+    SECONGRAPH_USER and SECONGRAPH_PASSWORD, else of the endpoint's host in ~/.netrc (or the
+    file NETRC names); they are never given on the command line.
 
     \b
     Example:

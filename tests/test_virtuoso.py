@@ -1,0 +1,168 @@
+"""A real Virtuoso: push the SECON graph through its digest-secured Graph Store, with credentials
+from a .netrc file or the environment, then every question gives the rows of the embedded store.
+
+Virtuoso returns doubles to six significant digits, so numbers are compared as numbers; IRIs and
+strings exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import Literal
+from rdflib.term import Identifier
+
+from secongraph.endpoint import CREDENTIAL_VARIABLES, Endpoint, push
+from secongraph.errors import StoreError
+from secongraph.queries import load_queries, run_query
+from secongraph.store import Store
+
+pytestmark = pytest.mark.server
+
+QUERIES = sorted(load_queries())
+VIRTUOSO_BUG = (
+    "Virtuoso 7.2.5 answers no rows when a `*` property path meets an OPTIONAL that filters on "
+    "lang(), or a second `*` path (reported, not yet rewritten)"
+)
+FAILING_ON_VIRTUOSO = {"met-at-events", "stakeholders-of-region", "timeline", "topics-per-event"}
+NUMBERS = {rdflib.XSD.double, rdflib.XSD.float, rdflib.XSD.decimal}
+
+
+def _cli(args: list[str], home: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``secongraph ARGS`` in a subprocess whose home is ``home``, without inherited
+    credentials, plus ``variables``."""
+    env = {k: v for k, v in os.environ.items() if k not in (*CREDENTIAL_VARIABLES, "NETRC")}
+    env.update(HOME=str(home), **variables)
+    command = [sys.executable, "-m", "secongraph", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _netrc(home: Path, host: str, password: str) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / ".netrc"
+    path.write_text(f"machine {host}\n  login dba\n  password {password}\n")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso: str, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Endpoint:
+    """The SECON graph pushed by ``secongraph push`` with the dba's credentials in ~/.netrc;
+    Virtuoso's query endpoint."""
+    home = tmp_path_factory.mktemp("home")
+    _netrc(home, "127.0.0.1", "dba")
+    store_url = f"{virtuoso}/sparql-graph-crud-auth"
+    done = _cli(["push", "--endpoint", store_url, "--data", str(data_dir)], home)
+    assert done.returncode == 0, done.stderr
+    assert f"to {store_url}." in done.stderr
+    return Endpoint(f"{virtuoso}/sparql", timeout=60)
+
+
+def _split(row: Mapping[str, Identifier]) -> tuple[dict[str, Identifier], dict[str, float]]:
+    """The terms of ``row`` compared exactly, and its numbers (decimals, floats and doubles)."""
+    numbers = {
+        name: float(term)
+        for name, term in row.items()
+        if isinstance(term, Literal) and term.datatype in NUMBERS
+    }
+    return {name: term for name, term in row.items() if name not in numbers}, numbers
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_BUG, strict=True))
+        if n in FAILING_ON_VIRTUOSO
+        else n
+        for n in QUERIES
+    ],
+)
+def test_every_question_gives_the_same_rows_embedded_and_on_virtuoso(
+    pushed: Endpoint, secon_store: Store, name: str
+) -> None:
+    _assert_same_rows(pushed, secon_store, name)
+
+
+def test_public_bodies_of_each_kind_run_on_virtuoso(pushed: Endpoint, secon_store: Store) -> None:
+    """The question that made Virtuoso 7.2.5 exit, with each kind it enumerates."""
+    question = load_queries()["public-bodies-met-social-economy"]
+    (kind_parameter,) = question.parameters
+    assert len(kind_parameter.allowed) > 1
+    for kind in kind_parameter.allowed:
+        _assert_same_rows(pushed, secon_store, question.name, {"kind": kind})
+
+
+def _assert_same_rows(
+    remote: Endpoint, store: Store, name: str, params: Mapping[str, str] | None = None
+) -> None:
+    embedded = run_query(store, name, params, lang=["de", "en"])
+    answered = run_query(remote, name, params, lang=["de", "en"])
+    assert answered.variables == embedded.variables
+    assert len(answered.rows) == len(embedded.rows)
+    for got, expected in zip(answered.rows, embedded.rows, strict=True):
+        (terms, numbers), (expected_terms, expected_numbers) = _split(got), _split(expected)
+        assert terms == expected_terms
+        assert numbers == pytest.approx(expected_numbers, rel=1e-5)
+
+
+def test_each_named_graph_is_on_virtuoso_whole(pushed: Endpoint, secon_store: Store) -> None:
+    counts = pushed.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    on_server = {str(r["g"]): int(r["n"]) for r in counts.rows}
+    expected = {f.graph: len({q.triple for q in secon_store.quads(graphs=[f.graph])}) for f in secon_store.files}  # fmt: skip
+    assert {g: on_server.get(g) for g in expected} == expected
+
+
+def test_credentials_from_the_environment_push_a_graph(
+    pushed: Endpoint, virtuoso: str, secon_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # fmt: skip
+    monkeypatch.setenv("HOME", str(tmp_path))  # no .netrc
+    monkeypatch.delenv("NETRC", raising=False)
+    monkeypatch.setenv("SECONGRAPH_USER", "dba")
+    monkeypatch.setenv("SECONGRAPH_PASSWORD", "dba")
+    pushed_graphs = push(secon_store, f"{virtuoso}/sparql-graph-crud-auth", timeout=60)
+    assert sorted(g for g, _ in pushed_graphs) == sorted(f.graph for f in secon_store.files)
+
+
+def test_wrong_credentials_are_one_401_line_without_the_password(
+    virtuoso: str, data_dir: Path, tmp_path: Path
+) -> None:
+    store_url = f"{virtuoso}/sparql-graph-crud-auth"
+    args = ["push", "--endpoint", store_url, "--data", str(data_dir)]
+    for done in (
+        _cli(args, tmp_path / "env", SECONGRAPH_USER="dba", SECONGRAPH_PASSWORD="not-the-pw1"),
+        _cli(args, _netrc(tmp_path / "netrc", "127.0.0.1", "not-the-pw1").parent),
+    ):
+        assert done.returncode == 3, done.stderr
+        error = [line for line in done.stderr.splitlines() if "401" in line]
+        assert len(error) == 1 and store_url in error[0] and "401 Unauthorized" in error[0]
+        assert "not-the-pw1" not in done.stderr
+
+
+def test_no_credentials_says_where_to_put_them(virtuoso: str, data_dir: Path, tmp_path: Path) -> None:  # fmt: skip
+    store_url = f"{virtuoso}/sparql-graph-crud-auth"
+    done = _cli(["push", "--endpoint", store_url, "--data", str(data_dir)], tmp_path)
+    assert done.returncode == 3
+    assert f"{store_url}: 401 Unauthorized" in done.stderr
+    assert ".netrc" in done.stderr and "SECONGRAPH_PASSWORD" in done.stderr
+
+
+def test_credentials_in_the_url_are_refused_without_echoing_them(data_dir: Path, tmp_path: Path) -> None:  # fmt: skip
+    url = "http://dba:s3cret-pw@127.0.0.1:9/sparql-graph-crud-auth"
+    done = _cli(["push", "--endpoint", url, "--data", str(data_dir)], tmp_path)
+    assert done.returncode == 3
+    assert "s3cret-pw" not in done.stderr and "dba" not in done.stderr
+    assert "http://127.0.0.1:9/sparql-graph-crud-auth: credentials in the URL" in done.stderr
+    with pytest.raises(StoreError, match=r"~/\.netrc") as refused:
+        Endpoint("https://dba:s3cret-pw@example.org/sparql")
+    assert "s3cret-pw" not in str(refused.value)
+
+
+def test_virtuoso_queries_the_union_of_its_graphs(pushed: Endpoint) -> None:
+    fresh = Endpoint(pushed.url.replace("127.0.0.1", "localhost"), timeout=60)  # checked afresh
+    assert fresh.select("SELECT ?s WHERE { ?s a sg:Workshop } LIMIT 1").rows
