@@ -226,3 +226,27 @@ def test_values_come_back_from_the_deadline_worker_as_the_engine_gave_them(
     here = secon_store.select(text).rows
     assert secon_store.select(text, timeout=10).rows == here
     assert str(here[0]["x"]) == "0"  # rdflib would make it "0.0"
+
+
+def test_a_worker_forked_while_another_thread_holds_the_parser_does_not_wait_for_it() -> None:
+    """serve forks query workers from many threads: a lock held at the fork must not follow."""
+    from secongraph import sandbox
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with sandbox._PARSING:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    try:
+        form = sandbox.with_deadline(
+            lambda: sandbox.query_form(sandbox.check_query("ASK {}", forms=("ASK",))), timeout=10
+        )
+    finally:
+        release.set()
+        holder.join()
+    assert form == "ASK"

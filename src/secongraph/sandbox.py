@@ -205,7 +205,30 @@ def _first(code: str, name: str) -> int:
     return match.start() if match else len(code)
 
 
-_PARSING = threading.Lock()
+class ForkSafeLock:
+    """A lock that a forked query worker (:func:`with_deadline`) gets anew.
+
+    ``fork`` copies a lock as it is: held, if another thread of ``serve`` held it at that
+    moment, and then the worker would wait for it forever and every query it runs pass its
+    deadline.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ForkSafeLock:
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+_PARSING = ForkSafeLock()
 """rdflib's SPARQL grammar (pyparsing) is not thread-safe: parses in two threads at once can
 break it for good (every later parse fails with "Param.postParse2() missing 1 required
 positional argument"), and ``serve`` checks queries in many threads."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import threading
 import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -37,6 +36,7 @@ from .paths import ontology_files
 from .results import QueryResult, from_oxigraph, normalise
 from .sandbox import (
     QUERY_FORMS,
+    ForkSafeLock,
     SandboxViolation,
     bind_values,
     check_query,
@@ -65,7 +65,7 @@ _METHOD = ox.NamedNode(str(SG.method))
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
-_RDFLIB_LOCK = threading.Lock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
+_RDFLIB_LOCK = ForkSafeLock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
 
 Answer = QueryResult | bool | list[ox.Triple]
 """What a query gives: the rows of a SELECT, the answer of an ASK, the triples of a CONSTRUCT or

@@ -11,7 +11,6 @@ Labels are in the reader's languages, best first, then a label without language,
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +31,7 @@ from ..network.facts import ADDED_METHODS
 from ..network.rdf import COMPUTED, METRIC_PREDICATES
 from ..queries import NamedQuery, best_label, get_query, relabel, run_query
 from ..results import QueryResult, Row, compact, from_ox_term
+from ..sandbox import ForkSafeLock
 from ..store import Store
 from .site import Site
 
@@ -204,7 +204,7 @@ def external(iri: str) -> str | None:
 
 _T = TypeVar("_T")
 _CACHE: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictionary()
-_CACHE_LOCK = threading.Lock()
+_CACHE_LOCK = ForkSafeLock()
 
 
 def cached(store: Store, name: str, compute: Callable[[], _T]) -> _T:

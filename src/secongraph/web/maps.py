@@ -9,7 +9,6 @@ vis-network needs neither ``'unsafe-inline'`` nor ``'unsafe-eval'``.
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ParameterError
 from ..maps import MAP_KINDS, project_map
+from ..sandbox import ForkSafeLock
 from .describe import cached
 from .entities import page
 from .inline import hashed_page
@@ -30,7 +30,7 @@ ENTITY_BASE = "../.."
 """Where a map's nodes link: ``../../id/…``, this site's entity pages both from ``/maps/{kind}``
 on the server (a URL path cannot climb above its root) and from ``maps/{kind}/index.html`` in
 the published site."""
-_LOCK = threading.Lock()
+_LOCK = ForkSafeLock()
 
 
 def map_page(site: Site, kind: str) -> str | None:

@@ -12,7 +12,6 @@ server's answers as script in another site's pages.
 
 from __future__ import annotations
 
-import threading
 import weakref
 
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ParameterError
 from ..reconciliation import BatchTooLarge, Service, parse_batch
+from ..sandbox import ForkSafeLock
 from ..store import Store
 from .pages import render
 from .site import Site
@@ -40,7 +40,7 @@ UNSUPPORTED = {
 }
 
 _services: weakref.WeakKeyDictionary[Store, Service] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 
 
 def service(site: Site) -> Service:
