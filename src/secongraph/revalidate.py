@@ -111,7 +111,8 @@ def validate_built(
     touched |= {s for key in changed for s in now[key]}
     focus = _existing(store, touched | _linking_to(store, touched))
     report = _check(store, inputs, data_keys, changed, focus, progress, checking)
-    kept = [f for f in findings if f.node not in focus and _key(f, inputs) not in changed + removed]
+    rechecked = {str(data_dir / key) for key in changed + removed}  # as validate names files
+    kept = [f for f in findings if f.node not in focus and f.file not in rechecked]
     merged = sorted(kept + report.findings, key=finding_order)
     subjects = {key: subjects[key] for key in data_keys if key in subjects} | now
     _write_record(folder, digests, shapes, subjects, ValidationReport(not merged, merged))
@@ -129,13 +130,6 @@ def _same_basis(
         and record.get("shapes") == shapes
         and all(record["files"].get(key) == digest for key, digest in ontology.items())
     )
-
-
-def _key(finding: Finding, inputs: dict[str, tuple[Path, bool]]) -> str | None:
-    for key, (path, _) in inputs.items():
-        if str(path) == finding.file:
-            return key
-    return None
 
 
 def _check(

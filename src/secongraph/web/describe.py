@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import networkx as nx
 import pyoxigraph as ox
@@ -33,6 +33,7 @@ from ..queries import NamedQuery, best_label, get_query, relabel, run_query
 from ..results import QueryResult, Row, compact, from_ox_term
 from ..sandbox import ForkSafeLock
 from ..store import Store
+from .pages import entity_path
 from .site import Site
 
 STATUS_WORDS = {
@@ -161,7 +162,7 @@ class Pages:
     def path(self, iri: str) -> str | None:
         """The path of ``iri``'s page on this site, or ``None``."""
         if iri.startswith(str(ID)):
-            return "/" + quote(iri.removeprefix(BASE), safe="/-._~!$&'()*+,;=:@")
+            return entity_path(iri)
         key = self.keys.get(iri)
         return None if key is None else f"/sources/{key}"
 

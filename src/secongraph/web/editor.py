@@ -20,10 +20,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import QueryError
-from ..namespaces import ID, sparql_prologue
+from ..namespaces import sparql_prologue
 from ..results import XSD_STRING, QueryResult, compact, from_triples
 from ..store import Answer
-from .pages import render
+from .pages import entity_path, render
 from .site import Site
 from .sparql import GRAPH_FORMATS, RESULT_FORMATS, capped, is_graph_query, run, status_of, write
 
@@ -58,21 +58,6 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     total: int
-
-
-def entity_path(iri: str) -> str | None:
-    """The site path of an entity's page (``/id/…``), for an IRI under the secongraph ``id/``.
-
-    Examples
-    --------
-    >>> entity_path("https://w3id.org/secongraph/id/region/bg422")
-    '/id/region/bg422'
-    >>> entity_path("http://example.org/x") is None
-    True
-    """
-    if iri.startswith(str(ID)) and len(iri) > len(ID):
-        return "/id/" + iri[len(ID) :]
-    return None
 
 
 def cell(term: Identifier | None) -> Cell:

@@ -8,12 +8,14 @@ nothing may frame them.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..namespaces import BASE, ID
 from .site import Site
 
 SECURITY_HEADERS = {
@@ -50,6 +52,22 @@ NAV = (
 )
 """The site's sections, in the header of every page."""
 environment.globals["nav"] = NAV
+
+
+def entity_path(iri: str) -> str | None:
+    """The path of the page of an entity, an IRI under the secongraph ``id/``: the path of its
+    IRI (``/id/…``); ``None`` for any other IRI.
+
+    Examples
+    --------
+    >>> entity_path("https://w3id.org/secongraph/id/region/bg422")
+    '/id/region/bg422'
+    >>> entity_path("http://example.org/x") is None
+    True
+    """
+    if iri.startswith(str(ID)) and len(iri) > len(ID):
+        return "/" + quote(iri.removeprefix(BASE), safe="/-._~!$&'()*+,;=:@")
+    return None
 
 
 class Refused(Exception):

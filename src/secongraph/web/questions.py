@@ -25,13 +25,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import ParameterError, SecongraphError
-from ..namespaces import ID
 from ..queries import NamedQuery, Parameter, relabel, run_query
 from ..results import QueryResult, Row, compact
 from ..sandbox import DeadlinePassed, bind_values
 from . import negotiation
 from .openapi import FORMATS, expects, needed, openapi_document
-from .pages import Refused, render
+from .pages import Refused, entity_path, render
 from .site import Site
 
 __all__ = ["answer", "languages", "question_routes"]
@@ -121,9 +120,7 @@ def cell(term: Identifier | None) -> Cell:
     '/id/organisation/kmop'
     """
     if isinstance(term, URIRef):
-        local = str(term).removeprefix(str(ID))
-        href = f"/id/{quote(local, safe='/')}" if local != str(term) and local else None
-        return Cell(compact(term), href=href, iri=str(term))
+        return Cell(compact(term), href=entity_path(str(term)), iri=str(term))
     if isinstance(term, Literal):
         return Cell(str(term), lang=term.language)
     return Cell(compact(term))
