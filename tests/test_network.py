@@ -24,6 +24,7 @@ from secongraph.errors import ExportError, ParameterError
 from secongraph.namespaces import ID, SG, sparql_prologue
 from secongraph.network import (
     METRICS_GRAPH,
+    Filters,
     NetworkFormat,
     Projection,
     add_metrics,
@@ -286,14 +287,14 @@ def test_country_filter_keeps_only_that_country(secon_store: Store, data_dir: Pa
     bulgarian = {
         str(o) for o in workshop.subjects(SG.country, ID["country/bg"]) if str(o).startswith(ORG)
     }
-    graph = co_participation(secon_store, country="bg")
+    graph = co_participation(secon_store, Filters(country="bg"))
     assert set(graph) == bulgarian
     assert {code for _, code in graph.nodes(data="country_code")} == {"BG"}
 
 
 def test_region_filter_includes_regions_below(secon_store: Store):
-    peloponnese = co_participation(secon_store, region="EL65")
-    greece = co_participation(secon_store, region="EL")
+    peloponnese = co_participation(secon_store, Filters(region="EL65"))
+    greece = co_participation(secon_store, Filters(region="EL"))
     assert org("region-of-peloponnese") in peloponnese
     assert set(peloponnese) <= set(greece)
     assert org("kmop") not in greece  # in Greece, but no region is stated for it
@@ -301,8 +302,8 @@ def test_region_filter_includes_regions_below(secon_store: Store):
 
 
 def test_type_filter_includes_subclasses(secon_store: Store):
-    authorities = co_participation(secon_store, org_type="sg:PublicAuthority")
-    municipalities = co_participation(secon_store, org_type="Municipality")
+    authorities = co_participation(secon_store, Filters(org_type="sg:PublicAuthority"))
+    municipalities = co_participation(secon_store, Filters(org_type="Municipality"))
     assert {t for _, t in municipalities.nodes(data="type")} == {"municipality"}
     assert set(municipalities) < set(authorities)
     assert {"county council", "regional government"} <= {
@@ -311,12 +312,14 @@ def test_type_filter_includes_subclasses(secon_store: Store):
 
 
 def test_date_range_and_event_filters(secon_store: Store):
-    later = co_participation(secon_store, since="2024-01-01")
+    later = co_participation(secon_store, Filters(since="2024-01-01"))
     events = {e for _, _, data in later.edges(data=True) for e in data["events"]}
     assert events and all(e.rsplit("/", 1)[-1] >= "2024" for e in events)
     assert org("agency-for-social-assistance") not in later
 
-    day_2 = co_participation(secon_store, event="2023-11-13-haskovo-interregional-workshop-day-2")
+    day_2 = co_participation(
+        secon_store, Filters(event="2023-11-13-haskovo-interregional-workshop-day-2")
+    )
     tie = day_2.edges[org("agency-for-social-assistance"), org("harghita-county-council")]
     assert tie["events"] == [str(WORKSHOP)] and tie["projects"] == []
     assert org("arcadian-social-services-network") not in day_2
@@ -338,7 +341,7 @@ def test_bad_filter_values_are_usage_errors(
     secon_store: Store, filters: dict[str, str], message: str
 ):
     with pytest.raises(ParameterError) as error:
-        co_participation(secon_store, **filters)
+        co_participation(secon_store, Filters(**filters))
     assert message in str(error.value)
     assert error.value.exit_code == 2
 
@@ -359,7 +362,8 @@ def test_organisation_event_is_bipartite(secon_store: Store):
     assert len(edge["events"]) == edge["weight"] == 3  # day 1, day 2 and the visit
     assert "group" in {kind for _, kind in graph.nodes(data="kind")}
     assert "group" not in {
-        kind for _, kind in organisation_event(secon_store, country="BG").nodes(data="kind")
+        kind
+        for _, kind in organisation_event(secon_store, Filters(country="BG")).nodes(data="kind")
     }
 
 
@@ -432,9 +436,7 @@ def _oracle_ties(graph: Graph) -> dict[tuple[str, str], dict[str, list[str]]]:
 def _pairwise(store: Store) -> dict[tuple[str, str], dict[str, object]]:
     """The ties as the projection counted them before numpy: one Python object per pair of
     organisations of each shared unit, from the same facts."""
-    context = _Context(
-        store, country=None, region=None, org_type=None, since=None, until=None, event=None
-    )
+    context = _Context(store, None)
     members: dict[tuple[str, str], dict[str, set[tuple[str | None, str]]]] = {}
     for pair in context.event_pairs() + context.project_pairs():
         if pair.agent in context.organisations:
@@ -717,7 +719,7 @@ def test_top_brokers_per_group(secon_store: Store):
 
 def test_metrics_written_back_are_queryable(data_dir: Path):
     store = build_store(data_dir)
-    graph = compute_metrics(co_participation(store, country="BG"))
+    graph = compute_metrics(co_participation(store, Filters(country="BG")))
     add_metrics(store, graph, {"date": "2026-01-02"})
     add_metrics(store, graph, {"date": "2026-01-02"})  # replaces, does not add twice
     query = f"""SELECT ?org ?degree ?community WHERE {{

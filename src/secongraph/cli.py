@@ -10,6 +10,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from .tables import render_table
 
 if TYPE_CHECKING:  # the library is imported where a command uses it: start-up stays short
     from .ingest.draft import DraftSummary
+    from .network import Filters
     from .stats import Statistics
     from .store import Store
     from .web.site import Site
@@ -363,7 +365,18 @@ NETWORK_FORMATS = ("graphml", "gexf", "csv", "csv-tables")
 
 def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The network filters: ``--country``, ``--region``, ``--type``, ``--since``, ``--until``,
-    ``--event``."""
+    ``--event``, handed to the command as one ``filters``, a :class:`secongraph.network.Filters`
+    (checked where a projection resolves it)."""
+
+    @wraps(function)
+    def command(*args: Any, **options: Any) -> Any:
+        from dataclasses import fields
+
+        from .network import Filters
+
+        given = {field.name: options.pop(field.name) for field in fields(Filters)}
+        return function(*args, filters=Filters(**given), **options)
+
     options = [
         click.option("--country", help="Organisations in this country (ISO code, such as BG)."),
         click.option("--region", help="Organisations in this NUTS region or below it (BG42)."),
@@ -373,8 +386,8 @@ def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--event", help="This event and its days and visits (IRI or slug)."),
     ]
     for option in reversed(options):
-        function = option(function)
-    return function
+        command = option(command)
+    return command
 
 
 @cli.group()
@@ -388,7 +401,7 @@ def network() -> None:
 @filter_options
 @click.option("--top", default=3, show_default=True, type=click.IntRange(min=1),
               help="Brokers listed per region and per type.")  # fmt: skip
-def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> None:
+def network_stats(data_dir: Path, store_dir: Path, top: int, filters: Filters) -> None:
     """Print the top brokers (betweenness) of the co-participation network per region and type.
 
     \b
@@ -398,7 +411,7 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> 
     """
     from .network import co_participation, compute_metrics
 
-    graph = compute_metrics(co_participation(_load(data_dir, store_dir=store_dir), **filters))
+    graph = compute_metrics(co_participation(_load(data_dir, store_dir=store_dir), filters))
     communities = len({community for _, community in graph.nodes(data="community")})
     click.echo(
         f"Co-participation network: {graph.number_of_nodes()} organisations, "
@@ -431,7 +444,7 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, **filters: Any) -> 
               "out/network-PROJECTION for csv-tables).")  # fmt: skip
 def network_export(
     data_dir: Path, store_dir: Path, projection: str, fmt: str, level: int | None, project: str | None,
-    output: Path | None, **filters: Any,
+    output: Path | None, filters: Filters,
 ) -> None:  # fmt: skip
     """Export a network with its metrics and every tie, for Gephi or a spreadsheet.
 
@@ -447,7 +460,7 @@ def network_export(
 
     store = _load(data_dir, store_dir=store_dir)
     graph = compute_metrics(
-        build_projection(store, projection, level=level, project=project, **filters)
+        build_projection(store, projection, filters, level=level, project=project)
     )
     suffix = "" if fmt == "csv-tables" else f".{fmt}"
     periods = unit_periods(store, graph) if fmt == "gexf" else None
@@ -489,8 +502,9 @@ SIZE_BY = ("degree", "weighted_degree", "betweenness", "eigenvector")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: out/map-KIND.html).")  # fmt: skip
 def map_command(
-    kind: str, data_dir: Path, store_dir: Path, output: Path | None, **options: Any
-) -> None:
+    kind: str, data_dir: Path, store_dir: Path, filters: Filters, color_by: str | None,
+    size_by: str | None, level: int | None, project: str | None, output: Path | None,
+) -> None:  # fmt: skip
     """Draw a collaboration map: one interactive HTML file that works offline.
 
     KIND is co-participation, organisation-event, region, partnership or geographic (the
@@ -504,7 +518,10 @@ def map_command(
     from .maps import project_map
 
     path = output or Path("out") / f"map-{kind}.html"
-    project_map(_load(data_dir, store_dir=store_dir), kind, path, **options)
+    project_map(
+        _load(data_dir, store_dir=store_dir), kind, path, filters,
+        color_by=color_by, size_by=size_by, level=level, project=project,
+    )  # fmt: skip
     click.echo(f"Wrote {path}", err=True)
     _describe_folder(path.parent)
 

@@ -15,14 +15,14 @@ inside the output cell.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from ..errors import ParameterError
-from ..network import build_projection, compute_metrics
+from ..network import Filters, build_projection, compute_metrics
 from ..paths import nuts_outlines_folder
 from ..reference import NUTS_TO_ISO, nuts_outlines
 from ..store import Store
@@ -78,6 +78,7 @@ def project_map(
     store: Store,
     kind: str,
     path: Path,
+    filters: Filters | None = None,
     *,
     reference_dir: Path | None = None,
     color_by: str | None = None,
@@ -85,7 +86,6 @@ def project_map(
     level: int | None = None,
     project: str | None = None,
     entity_base: str = ENTITY_BASE,
-    **filters: Any,
 ) -> Path:
     """Build the projection of the map ``kind``, compute its metrics and write the map.
 
@@ -97,14 +97,17 @@ def project_map(
         One of :data:`MAP_KINDS`.
     path
         The HTML file to write.
+    filters
+        Which organisations, participations and partnerships the map shows (a
+        :class:`~secongraph.network.Filters`; None shows all).
     reference_dir
         A folder of NUTS 2021 outlines (``nutsrg_60M_{level}.json``) for a geographic map to
         draw; None, the default, draws those shipped with secongraph
         (:func:`secongraph.paths.nuts_outlines_folder`), so any data folder gets them.
     color_by, size_by
         Override the kind's colouring and size metric.
-    level, project, **filters
-        Passed to :func:`secongraph.network.build_projection`.
+    level, project
+        Passed to :func:`secongraph.network.build_projection`, with ``filters``.
     entity_base
         Where the entity pages the nodes link to are (see :func:`render_map`); the default links
         to the IRIs themselves.
@@ -122,7 +125,7 @@ def project_map(
         The outlines cannot be read.
     """
     graph, arguments = _map_arguments(
-        store, kind, reference_dir, color_by, size_by, level, project, filters
+        store, kind, filters, reference_dir, color_by, size_by, level, project
     )
     return render_map(graph, path, entity_base=entity_base, **arguments)
 
@@ -130,6 +133,7 @@ def project_map(
 def show(
     store: Store,
     kind: str,
+    filters: Filters | None = None,
     *,
     height: int = 640,
     reference_dir: Path | None = None,
@@ -138,7 +142,6 @@ def show(
     level: int | None = None,
     project: str | None = None,
     entity_base: str = ENTITY_BASE,
-    **filters: Any,
 ) -> InlineMap:
     """The map ``kind`` for a notebook: the cell shows it inline, as the page of :func:`project_map`.
 
@@ -153,7 +156,7 @@ def show(
         The outlines cannot be read.
     """
     graph, arguments = _map_arguments(
-        store, kind, reference_dir, color_by, size_by, level, project, filters
+        store, kind, filters, reference_dir, color_by, size_by, level, project
     )
     page = map_html(graph, entity_base=entity_base, **arguments)
     return InlineMap(page, title=arguments["title"], height=height)
@@ -162,24 +165,25 @@ def show(
 def _map_arguments(
     store: Store,
     kind: str,
+    filters: Filters | None,
     reference_dir: Path | None,
     color_by: str | None,
     size_by: str | None,
     level: int | None,
     project: str | None,
-    filters: dict[str, Any],
 ) -> tuple[nx.Graph, dict[str, Any]]:
     """The projection of the map ``kind`` with its metrics, and the arguments of its page."""
     if kind not in MAP_KINDS:
         raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
     spec = MAP_KINDS[kind]
-    graph = build_projection(store, spec.projection, level=level, project=project, **filters)
+    graph = build_projection(store, spec.projection, filters, level=level, project=project)
     compute_metrics(graph)
     outlines = None
     if spec.geographic:
         folder = reference_dir or nuts_outlines_folder()
         outlines = nuts_outlines(folder, _nuts_codes(graph), strict=False)
-    chosen = {"NUTS level": level, "project": project, **filters}
+    given = asdict(filters) if filters is not None else {}
+    chosen = {"NUTS level": level, "project": project, **given}
     chosen = {name: value for name, value in chosen.items() if value is not None}
     title = spec.title + (
         f" ({', '.join(f'{k} {v}' for k, v in chosen.items())})" if chosen else ""
@@ -266,6 +270,7 @@ __all__ = [
     "ENTITY_BASE",
     "MAP_KINDS",
     "METRICS",
+    "Filters",
     "InlineMap",
     "MapKind",
     "data_caption",

@@ -18,14 +18,10 @@ the number of shared projects.
 
 Filters
 -------
-``country`` (ISO 3166-1 alpha-2), ``region`` (NUTS code: the organisation's territory or
-``locatedIn`` region is that region or lies below it through ``sg:parentRegion``) and ``org_type``
-(an organisation class, subclasses included) select organisations; ties are kept between selected
-organisations only, and unnamed groups are dropped. ``since``/``until`` select participations
-whose event overlaps the range (an event without a date takes the dates of the nearest event above
-it; events with no date at all are excluded once a range is given) and projects whose period
-overlaps it. ``event`` selects participations in that event or any event below it; shared projects
-are then not counted.
+Every projection takes one :class:`Filters` (``co_participation(store, Filters(country="BG",
+since="2023-01-01"))``; None, the default, keeps everything). Its fields, and what each keeps, are
+described in :mod:`secongraph.network.filters`; the values are checked against the graph, and a
+value it does not know raises :class:`~secongraph.errors.ParameterError` naming the field.
 
 Node attributes
 ---------------
@@ -55,6 +51,7 @@ its role is added when only companion graphs hold the role.
 """
 
 from .files import NetworkFormat, export_network, unit_periods, write_tables
+from .filters import Filters
 from .metrics import METRICS, Broker, compute_metrics, top_brokers
 from .projections import (
     Projection,
@@ -70,6 +67,7 @@ __all__ = [
     "METRICS",
     "METRICS_GRAPH",
     "Broker",
+    "Filters",
     "NetworkFormat",
     "Projection",
     "add_collaboration_metrics",

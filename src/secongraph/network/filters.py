@@ -1,8 +1,32 @@
-"""Filters of the projections: country, region, organisation type, date range and event."""
+"""Filters of the projections: which organisations, participations and partnerships they keep.
+
+:class:`Filters` is what a user passes (``co_participation(store, Filters(country="BG"))``); any
+field left None does not filter. :func:`resolve_filters` checks it against the graph and gives
+the :class:`ResolvedFilters` the projections work with. What each field keeps:
+
+``country``
+    Organisations in this country: an ISO 3166-1 alpha-2 code, in any case (``BG``, ``bg``).
+``region``
+    Organisations whose territory or ``locatedIn`` region is this NUTS region or lies below it
+    through ``sg:parentRegion`` (``EL65``, ``EL``).
+``org_type``
+    Organisations of this class or a subclass: its name, ``sg:`` name, label or IRI
+    (``Municipality``, ``sg:PublicAuthority``).
+``since``, ``until``
+    Participations whose event overlaps the range (an event without a date takes the dates of
+    the nearest event above it; events with no date at all are left out once a range is given)
+    and partnerships whose project's period overlaps it: a :class:`~datetime.date` or an ISO
+    ``YYYY-MM-DD`` string, either end open.
+``event``
+    Participations in this event or any event below it (IRI, or slug such as
+    ``2023-11-13-haskovo-interregional-workshop-day-2``); shared projects are then not counted.
+
+The first three select organisations: ties are kept between selected organisations only, and
+unnamed groups are dropped.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,17 +36,29 @@ from ..errors import ParameterError
 from ..namespaces import ID, SG
 from .facts import Facts
 
-logger = logging.getLogger(__name__)
-
-
-# --------------------------------------------------------------------------------------------
-# Filters
-# --------------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class Filters:
-    """Checked filter values (see the module docstring for what each one keeps)."""
+    """The filters of a projection, as given (see the module docstring for each field).
+
+    Examples
+    --------
+    >>> Filters(country="BG", since="2023-01-01")
+    Filters(country='BG', region=None, org_type=None, since='2023-01-01', until=None, event=None)
+    """
+
+    country: str | None = None
+    region: str | None = None
+    org_type: str | None = None
+    since: date | str | None = None
+    until: date | str | None = None
+    event: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedFilters:
+    """:class:`Filters` checked against the graph: the country and region codes in upper case,
+    the organisation class and the event as IRIs, the dates as dates."""
 
     country: str | None = None
     region: str | None = None
@@ -48,16 +84,22 @@ class Filters:
         return any((self.country, self.region, self.org_type))
 
 
-def parse_filters(
-    facts: Facts,
-    *,
-    country: str | None,
-    region: str | None,
-    org_type: str | None,
-    since: date | str | None,
-    until: date | str | None,
-    event: str | None,
-) -> Filters:
+def resolve_filters(facts: Facts, filters: Filters | None) -> ResolvedFilters:
+    """Check ``filters`` (None: no filters) against the graph of ``facts``.
+
+    Raises
+    ------
+    ParameterError
+        ``filters`` is not a :class:`Filters`, or a field is unknown or malformed (the message
+        names the field, such as ``country='XX'``), or ``since`` is after ``until``.
+    """
+    if filters is None:
+        return ResolvedFilters()
+    if not isinstance(filters, Filters):
+        raise ParameterError(
+            f"filters={filters!r}: not a Filters; give Filters(country=..., since=..., ...)."
+        )
+    country, region = filters.country, filters.region
     if country is not None and pycountry.countries.get(alpha_2=country.upper()) is None:
         raise ParameterError(
             f"country={country!r}: not an ISO 3166-1 alpha-2 country code, such as BG."
@@ -66,10 +108,11 @@ def parse_filters(
         raise ParameterError(
             f"region={region!r}: no NUTS region with this code in the graph, such as BG422."
         )
-    start, end = _day("since", since), _day("until", until)
+    start, end = _day("since", filters.since), _day("until", filters.until)
     if start and end and start > end:
         raise ParameterError(f"since={start} is after until={end}.")
-    return Filters(
+    org_type, event = filters.org_type, filters.event
+    return ResolvedFilters(
         country=country.upper() if country else None,
         region=region.upper() if region else None,
         org_type=_organisation_class(facts, org_type) if org_type is not None else None,
@@ -79,13 +122,13 @@ def parse_filters(
     )
 
 
-def _day(option: str, value: date | str | None) -> date | None:
+def _day(field: str, value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ParameterError(f"{option}={value!r}: not a date; give YYYY-MM-DD.") from None
+        raise ParameterError(f"{field}={value!r}: not a date; give YYYY-MM-DD.") from None
 
 
 def _organisation_class(facts: Facts, value: str) -> str:
@@ -106,7 +149,7 @@ def _event_iri(facts: Facts, value: str) -> str:
     return iri
 
 
-def overlaps(period: tuple[date, date] | None, flt: Filters) -> bool:
+def overlaps(period: tuple[date, date] | None, flt: ResolvedFilters) -> bool:
     if not (flt.since or flt.until):
         return True
     if period is None:

@@ -9,7 +9,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
 from enum import StrEnum
 from itertools import combinations, pairwise, product
 from typing import Any
@@ -20,7 +19,7 @@ from ..errors import ParameterError
 from ..namespaces import ID, SG
 from ..store import Store
 from .facts import LEAD_PARTNER, Facts, Pair, Region
-from .filters import Filters, overlaps, parse_filters
+from .filters import Filters, ResolvedFilters, overlaps, resolve_filters
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +41,9 @@ class Projection(StrEnum):
 class _Context:
     """Facts, checked filters and the organisations and groups behind one projection."""
 
-    def __init__(self, store: Store, **filters: Any) -> None:
+    def __init__(self, store: Store, filters: Filters | None) -> None:
         self.facts = facts = Facts.load(store)
-        self.filters = parse_filters(facts, **filters)
+        self.filters = resolve_filters(facts, filters)
         self.org_classes = facts.descendants(str(SG.Organisation))
         self.wanted_classes = (
             facts.descendants(self.filters.org_type) if self.filters.org_type else set()
@@ -137,7 +136,7 @@ def added_by_method(additions: Iterable[tuple[str, str]]) -> dict[str, list[str]
     return {method: sorted(grouped[method]) for method in sorted(grouped)}
 
 
-def _new_graph(name: Projection, flt: Filters, **attributes: Any) -> nx.Graph:
+def _new_graph(name: Projection, flt: ResolvedFilters, **attributes: Any) -> nx.Graph:
     return nx.Graph(projection=str(name), filters=flt.as_dict(), **attributes)
 
 
@@ -148,13 +147,7 @@ def _add_nodes(graph: nx.Graph, nodes: Mapping[str, dict[str, Any]]) -> None:
 
 def co_participation(
     store: Store,
-    *,
-    country: str | None = None,
-    region: str | None = None,
-    org_type: str | None = None,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    event: str | None = None,
+    filters: Filters | None = None,
 ) -> nx.Graph:
     """Organisations linked when they took part in the same event or are partners in a project.
 
@@ -162,8 +155,9 @@ def co_participation(
     ----------
     store
         The built SECON graph.
-    country, region, org_type, since, until, event
-        Filters, described in the module docstring.
+    filters
+        Which organisations, participations and partnerships to keep (see
+        :mod:`secongraph.network.filters`); None keeps all.
 
     Returns
     -------
@@ -179,15 +173,7 @@ def co_participation(
     ParameterError
         If a filter value is unknown or malformed.
     """
-    context = _Context(
-        store,
-        country=country,
-        region=region,
-        org_type=org_type,
-        since=since,
-        until=until,
-        event=event,
-    )
+    context = _Context(store, filters)
     return _co_participation(context)
 
 
@@ -324,13 +310,7 @@ def _tie(labels: Mapping[str, str], tie: Mapping[str, Iterable[Any]]) -> dict[st
 
 def organisation_event(
     store: Store,
-    *,
-    country: str | None = None,
-    region: str | None = None,
-    org_type: str | None = None,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    event: str | None = None,
+    filters: Filters | None = None,
 ) -> nx.Graph:
     """The bipartite network of organisations (and unnamed groups) and the top events they attended.
 
@@ -343,8 +323,9 @@ def organisation_event(
     ----------
     store
         The built SECON graph.
-    country, region, org_type, since, until, event
-        Filters, described in the module docstring.
+    filters
+        Which organisations, participations and partnerships to keep (see
+        :mod:`secongraph.network.filters`); None keeps all.
 
     Returns
     -------
@@ -358,15 +339,7 @@ def organisation_event(
     ParameterError
         If a filter value is unknown or malformed.
     """
-    context = _Context(
-        store,
-        country=country,
-        region=region,
-        org_type=org_type,
-        since=since,
-        until=until,
-        event=event,
-    )
+    context = _Context(store, filters)
     facts = context.facts
     keep_groups = not context.filters.selects_organisations
     links: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
@@ -428,14 +401,9 @@ def _event_node(
 
 def region_network(
     store: Store,
+    filters: Filters | None = None,
     *,
     level: int | None = None,
-    country: str | None = None,
-    region: str | None = None,
-    org_type: str | None = None,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    event: str | None = None,
 ) -> nx.Graph:
     """The co-participation network aggregated to NUTS regions at ``level``, or to countries.
 
@@ -448,10 +416,10 @@ def region_network(
     ----------
     store
         The built SECON graph.
+    filters
+        Filters on the organisations and ties, as for :func:`co_participation`.
     level
         NUTS level 0 to 3, or None to aggregate to countries.
-    country, region, org_type, since, until, event
-        Filters on the organisations and ties, as for :func:`co_participation`.
 
     Returns
     -------
@@ -470,15 +438,7 @@ def region_network(
     """
     if level is not None and level not in range(4):
         raise ParameterError(f"level={level!r}: NUTS levels are 0, 1, 2 and 3.")
-    context = _Context(
-        store,
-        country=country,
-        region=region,
-        org_type=org_type,
-        since=since,
-        until=until,
-        event=event,
-    )
+    context = _Context(store, filters)
     organisations = _co_participation(context)
     places = {org: _aggregate_places(context.facts, org, level) for org in organisations}
     graph = _new_graph(
@@ -556,10 +516,7 @@ def _place_node(facts: Facts, iri: str, level: int | None) -> dict[str, Any]:
 def partnership_network(
     store: Store,
     project_iri: str,
-    *,
-    country: str | None = None,
-    region: str | None = None,
-    org_type: str | None = None,
+    filters: Filters | None = None,
 ) -> nx.Graph:
     """A project's partners, every two of them linked through the project.
 
@@ -569,8 +526,9 @@ def partnership_network(
         The built SECON graph.
     project_iri
         The project's IRI, or its slug (``secon`` for ``…/id/project/secon``).
-    country, region, org_type
-        Filters on the partners, as for :func:`co_participation`.
+    filters
+        Filters on the partners, as for :func:`co_participation`: ``country``, ``region`` and
+        ``org_type`` (a partnership has no dates of its own, nor events).
 
     Returns
     -------
@@ -584,17 +542,13 @@ def partnership_network(
     Raises
     ------
     ParameterError
-        If the project is not in the graph or a filter value is unknown or malformed.
+        If the project is not in the graph, a filter value is unknown or malformed, or
+        ``since``, ``until`` or ``event`` is given.
     """
-    context = _Context(
-        store,
-        country=country,
-        region=region,
-        org_type=org_type,
-        since=None,
-        until=None,
-        event=None,
-    )
+    context = _Context(store, filters)
+    for field in ("since", "until", "event"):
+        if getattr(context.filters, field) is not None:
+            raise ParameterError(f"{field} does not apply to the partnership projection.")
     facts = context.facts
     iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
     pairs = [p for p in facts.pairs if p.kind == "project" and p.unit == iri]
@@ -636,10 +590,10 @@ def partnership_network(
 def build_projection(
     store: Store,
     projection: Projection | str,
+    filters: Filters | None = None,
     *,
     level: int | None = None,
     project: str | None = None,
-    **filters: Any,
 ) -> nx.Graph:
     """Build the projection named ``projection`` (see :class:`Projection`), for the CLI.
 
@@ -649,12 +603,12 @@ def build_projection(
         The built SECON graph.
     projection
         ``co-participation``, ``organisation-event``, ``region`` or ``partnership``.
+    filters
+        As for :func:`co_participation` (:func:`partnership_network` takes no dates or event).
     level
         The NUTS level of the ``region`` projection (None: countries).
     project
         The project of the ``partnership`` projection (IRI or slug; default ``secon``).
-    **filters
-        ``country``, ``region``, ``org_type``, ``since``, ``until``, ``event``.
 
     Raises
     ------
@@ -671,15 +625,8 @@ def build_projection(
     if project is not None and name != Projection.PARTNERSHIP:
         raise ParameterError(f"project applies to the partnership projection only, not {name}.")
     if name == Projection.PARTNERSHIP:
-        for option in ("since", "until", "event"):
-            if filters.get(option) is not None:
-                raise ParameterError(f"{option} does not apply to the partnership projection.")
-        return partnership_network(
-            store,
-            project or "secon",
-            **{k: v for k, v in filters.items() if k not in ("since", "until", "event")},
-        )
+        return partnership_network(store, project or "secon", filters)
     if name == Projection.REGION:
-        return region_network(store, level=level, **filters)
+        return region_network(store, filters, level=level)
     builder = co_participation if name == Projection.CO_PARTICIPATION else organisation_event
-    return builder(store, **filters)
+    return builder(store, filters)
