@@ -545,10 +545,10 @@ def partnership_network(
         If the project is not in the graph, a filter value is unknown or malformed, or
         ``since``, ``until`` or ``event`` is given.
     """
-    context = _Context(store, filters)
-    for field in ("since", "until", "event"):
-        if getattr(context.filters, field) is not None:
+    for field in ("since", "until", "event"):  # before they are resolved, as they do not apply
+        if getattr(filters, field, None) is not None:
             raise ParameterError(f"{field} does not apply to the partnership projection.")
+    context = _Context(store, filters)
     facts = context.facts
     iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
     pairs = [p for p in facts.pairs if p.kind == "project" and p.unit == iri]
