@@ -19,6 +19,7 @@ import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from secongraph.errors import QueryError
 from secongraph.export import ExportFormat, describe_dataset, export
 from secongraph.namespaces import ID, PROV, SG
 from secongraph.network import co_participation, organisation_event
@@ -175,3 +176,12 @@ def test_a_store_made_with_the_rdflib_engine_reads_its_rdflib_copy(
     assert f"<{org}>" in dump and hidden.value not in dump
     description = describe_dataset(store, tmp_path)
     assert (URIRef(graph_iri), PROV.wasDerivedFrom, document) in description
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(
+    "query", ["ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }", "SELECT ?x WHERE { ?x }"]
+)
+def test_select_terms_refuses_what_is_not_a_select_on_both_engines(engine: str, query: str) -> None:
+    with pytest.raises(QueryError, match=r"^query: "):
+        Store(engine=engine).select_terms(query)  # type: ignore[arg-type]

@@ -363,9 +363,9 @@ class Store:
         pyoxigraph terms, on both engines.
 
         The fast path for code that reads many rows (the network facts): Oxigraph's terms are
-        given as they come, with no conversion per row. The query is trusted: on Oxigraph it is
-        not parsed a second time by the sandbox (on rdflib it runs as :meth:`select` runs it), so
-        give a user's query to :meth:`select`.
+        given as they come, with no conversion per row. The query is trusted: Oxigraph runs it
+        without the sandbox's checks (rdflib runs it as :meth:`select` does), so give a user's
+        query to :meth:`select`.
 
         Raises
         ------
@@ -387,7 +387,8 @@ class Store:
                 sparql, prefixes=PREFIX_IRIS, use_default_graph_as_union=True
             )
             if not isinstance(solutions, ox.QuerySolutions):
-                raise QueryError(f"{origin}: only SELECT queries can be run here")
+                form = "ASK" if isinstance(solutions, ox.QueryBoolean) else "CONSTRUCT or DESCRIBE"
+                raise QueryError(f"{origin}: only SELECT queries can be run, not {form}")
             names = [v.value for v in solutions.variables]
             # a solution iterates over its values in the order of the variables: one pass
             return [
