@@ -9,6 +9,9 @@ in one line and the data is loaded in memory instead, as it is when there is no 
 
 While ``build`` updates a store its manifest is removed first, so a build that is cut short leaves
 a store that no command trusts, and the next build starts afresh.
+
+This module is Oxigraph's by nature (bulk load, flush, graph replacement on disk), so it alone uses
+``Store.oxigraph`` directly; every other module reads through the store's engine-neutral methods.
 """
 
 from __future__ import annotations

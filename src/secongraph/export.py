@@ -321,6 +321,6 @@ def checked_base_url(base_url: str | None) -> str | None:
 def _derived_from(store: Store, graph: str) -> list[str]:
     """The source documents a named graph says it was derived from."""
     pattern = (ox.NamedNode(graph), ox.NamedNode(str(PROV.wasDerivedFrom)), None, None)
-    quads = store.oxigraph.quads_for_pattern(*pattern)
+    quads = store.quads_for_pattern(*pattern)
     # The store refuses triple terms, so every object has a value.
     return sorted({quad.object.value for quad in quads if not isinstance(quad.object, ox.Triple)})

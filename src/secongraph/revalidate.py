@@ -28,9 +28,8 @@ from rdflib import Literal, Node, URIRef
 from .built import file_digest, inputs_of, open_built, read_manifest, versions
 from .files import read_json_object, write_atomically
 from .paths import shapes_file
-from .sandbox import sparql_term
 from .sources import to_rdflib
-from .store import Store, graph_name
+from .store import RDF_TYPE, Store, graph_name
 from .validate import (
     Finding,
     Progress,
@@ -45,7 +44,6 @@ from .validate import (
 __all__ = ["RECORD", "Revalidation", "validate_built"]
 
 RECORD = "validation.json"
-_BATCH = 2000
 """Nodes per VALUES block when reading descriptions from the store."""
 
 
@@ -151,15 +149,7 @@ def _check(
         data.addN(noted(path, _triples(quads), data, origin, ill_typed))
         if progress:
             progress(path)
-    for batch in _batches(sorted(focus)):
-        described = store.oxigraph.query(
-            "CONSTRUCT { ?s ?p ?o . ?o a ?type } WHERE { VALUES ?s { "
-            + " ".join(sparql_term(URIRef(s)) for s in batch)
-            + " } ?s ?p ?o OPTIONAL { ?o a ?type FILTER(isIRI(?o)) } }",
-            use_default_graph_as_union=True,
-        )
-        assert isinstance(described, ox.QueryTriples)
-        data.addN((s, p, o, data) for s, p, o in _triples(described))
+    data.addN((s, p, o, data) for s, p, o in _triples(_descriptions(store, focus)))
     return check_noted(data, origin, ill_typed, focus=[URIRef(s) for s in sorted(focus)],
                        checking=checking)  # fmt: skip
 
@@ -169,9 +159,15 @@ def _triples(quads: Iterable[ox.Quad | ox.Triple]) -> Iterable[tuple[Node, Node,
         yield from graph
 
 
-def _batches(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
+def _descriptions(store: Store, nodes: set[str]) -> Iterable[ox.Triple]:
+    """The statements about ``nodes``, and the types of the IRIs they name, from every graph."""
+    typed: set[ox.NamedNode] = set()
+    for node in sorted(nodes):
+        for quad in store.quads_for_pattern(ox.NamedNode(node)):
+            yield quad.triple
+            if isinstance(quad.object, ox.NamedNode) and quad.object not in typed:
+                typed.add(quad.object)
+                yield from (q.triple for q in store.quads_for_pattern(quad.object, RDF_TYPE))
 
 
 def _subjects(
@@ -182,7 +178,7 @@ def _subjects(
     found: dict[str, list[str]] = {}
     for key in keys:
         graph = ox.NamedNode(graph_name(inputs[key][0]))
-        subjects = {q.subject for q in store.oxigraph.quads_for_pattern(None, None, None, graph)}
+        subjects = {q.subject for q in store.quads_for_pattern(graph_name=graph)}
         named = sorted(s.value for s in subjects if isinstance(s, ox.NamedNode))
         if len(named) < len(subjects):
             return None
@@ -194,7 +190,7 @@ def _linking_to(store: Store, nodes: set[str]) -> set[str]:
     """The IRIs that name one of ``nodes`` as a value."""
     linking: set[str] = set()
     for node in nodes:
-        for quad in store.oxigraph.quads_for_pattern(None, None, ox.NamedNode(node), None):
+        for quad in store.quads_for_pattern(object=ox.NamedNode(node)):
             if isinstance(quad.subject, ox.NamedNode):
                 linking.add(quad.subject.value)
     return linking
@@ -204,7 +200,7 @@ def _existing(store: Store, nodes: set[str]) -> set[str]:
     """Those of ``nodes`` the store still describes."""
     return {
         node for node in nodes
-        if next(store.oxigraph.quads_for_pattern(ox.NamedNode(node), None, None, None), None)
+        if next(store.quads_for_pattern(ox.NamedNode(node)), None)
     }  # fmt: skip
 
 
@@ -212,8 +208,8 @@ def _first_graphs(store: Store, nodes: set[str], order: dict[str, int]) -> list[
     """Each node with the first data file (in build order) that describes it."""
     first = []
     for node in nodes:
-        graphs = {q.graph_name.value for q in store.oxigraph.quads_for_pattern(
-            ox.NamedNode(node), None, None, None) if isinstance(q.graph_name, ox.NamedNode)}  # fmt: skip
+        graphs = {q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(node))
+                  if isinstance(q.graph_name, ox.NamedNode)}  # fmt: skip
         known = [g for g in graphs if g in order]
         if known:
             first.append((node, min(known, key=order.__getitem__)))

@@ -40,12 +40,13 @@ _LABEL = """OPTIONAL {{ {var} rdfs:label ?en FILTER(langMatches(lang(?en), "en")
 OPTIONAL {{ {var} rdfs:label ?any }}
 BIND(COALESCE(?en, ?any, STR({var})) AS ?label)"""
 
+# STR(?label): engines order a language-tagged label and a plain one differently
 _ORGANISATIONS_BY_COUNTRY = f"""SELECT ?label (COUNT(DISTINCT ?org) AS ?n) WHERE {{
   ?org a/rdfs:subClassOf* sg:Organisation .
   OPTIONAL {{ ?org sg:country ?country }}
   BIND(COALESCE(?country, sgid:country-not-stated) AS ?c)
   {_LABEL.format(var="?c")}
-}} GROUP BY ?label ORDER BY DESC(?n) ?label"""
+}} GROUP BY ?label ORDER BY DESC(?n) STR(?label)"""
 
 _EVENTS_BY_YEAR = """SELECT ?label (COUNT(DISTINCT ?event) AS ?n) WHERE {
   ?event a/rdfs:subClassOf* sg:Event ; sg:startDate ?start .

@@ -5,7 +5,8 @@ One named graph per source file, the graph name taken from the file name
 SPARQL queries: Oxigraph (``pyoxigraph``, used natively, the default) and rdflib's in-memory
 ``Dataset`` (``engine="rdflib"``, the pure-Python path). Both query the union of the named graphs
 as their default graph, and both give the same rows for the same query. Oxigraph always holds the
-data (statistics and dumps read it); the rdflib engine keeps a second copy to query.
+data; with the rdflib engine a second copy answers every read (queries, quad patterns, counts,
+dumps), so the engine a store was made with is the one that answers, wherever it is read.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeAlias
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import Dataset, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
@@ -33,7 +35,7 @@ from .errors import ParameterError, QueryError, SecongraphError, SourceError, pr
 from .files import atomic_output
 from .namespaces import GRAPH, ID, PREFIX_IRIS, VOCAB
 from .paths import ontology_files
-from .results import QueryResult, from_oxigraph, normalise
+from .results import QueryResult, from_ox_term, from_oxigraph, normalise
 from .sandbox import (
     QUERY_FORMS,
     ForkSafeLock,
@@ -45,7 +47,7 @@ from .sandbox import (
     sparql_term,
     with_deadline,
 )
-from .sources import FORMATS, read_quads, to_rdflib
+from .sources import FORMATS, quiet_rdflib_literals, read_quads
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,11 @@ _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or 
 
 Progress = Callable[[Path], None]
 _RDFLIB_LOCK = ForkSafeLock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+"""A term the store holds or a query binds: pyoxigraph 0.5 has no common Term class, and the store
+refuses RDF 1.2 triple terms, so never an ``ox.Triple``."""
+GraphName: TypeAlias = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 Answer = QueryResult | bool | list[ox.Triple]
 """What a query gives: the rows of a SELECT, the answer of an ASK, the triples of a CONSTRUCT or
@@ -199,10 +206,14 @@ class Store:
     Parameters
     ----------
     engine
-        ``"oxigraph"`` (the default) or ``"rdflib"``: which engine answers :meth:`select`.
+        ``"oxigraph"`` (the default) or ``"rdflib"``: which engine answers every read
+        (:meth:`select`, :meth:`query`, :meth:`select_terms`, :meth:`quads_for_pattern`, the
+        counts and dumps). Both give the same answers, in pyoxigraph terms where terms are given.
     oxigraph
         An Oxigraph store to use, such as the store on disk that ``build`` writes (see
-        :mod:`secongraph.built`); a new store in memory by default.
+        :mod:`secongraph.built`); a new store in memory by default. It always holds the data;
+        only :mod:`secongraph.built`, which writes it on disk, uses it directly (bulk load,
+        flush): everything else reads through the store's methods.
 
     Raises
     ------
@@ -235,7 +246,10 @@ class Store:
         return copy
 
     def __len__(self) -> int:
-        return len(self.oxigraph)
+        """The number of quads, in every graph."""
+        if self.rdflib is None:
+            return len(self.oxigraph)
+        return sum(len(graph) for graph in self.rdflib.graphs())
 
     def load(self, path: Path, *, ontology: bool = False) -> LoadedFile:
         """Parse ``path`` completely, then add it to the store as its own named graph.
@@ -343,6 +357,97 @@ class Store:
             sparql, QUERY_FORMS, bindings or {}, allow_remote=allow_remote, origin=origin,
             timeout=timeout,
         )  # fmt: skip
+
+    def select_terms(self, sparql: str, *, origin: str = "query") -> list[dict[str, Term]]:
+        """Run one of the library's own SELECT queries; each row maps the variables it binds to
+        pyoxigraph terms, on both engines.
+
+        The fast path for code that reads many rows (the network facts): Oxigraph's terms are
+        given as they come, with no conversion per row. The query is trusted: Oxigraph runs it
+        without the sandbox's checks (rdflib runs it as :meth:`select` does), so give a user's
+        query to :meth:`select`.
+
+        Raises
+        ------
+        QueryError
+            If the query is not a SELECT or fails in the engine.
+
+        Examples
+        --------
+        >>> Store(engine="rdflib").select_terms("SELECT ?x ?unbound WHERE { VALUES ?x { 1 } }")
+        [{'x': <Literal value=1 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>}]
+        """
+        if self.rdflib is not None:
+            return [
+                {name: _ox_term(term) for name, term in row.items() if term is not None}
+                for row in self.select(sparql, origin=origin).rows
+            ]
+        try:
+            solutions = self.oxigraph.query(
+                sparql, prefixes=PREFIX_IRIS, use_default_graph_as_union=True
+            )
+            if not isinstance(solutions, ox.QuerySolutions):
+                form = "ASK" if isinstance(solutions, ox.QueryBoolean) else "CONSTRUCT or DESCRIBE"
+                raise QueryError(f"{origin}: only SELECT queries can be run, not {form}")
+            names = [v.value for v in solutions.variables]
+            # a solution iterates over its values in the order of the variables: one pass
+            return [
+                {n: t for n, t in zip(names, s, strict=True) if t is not None} for s in solutions
+            ]
+        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+            raise QueryError(f"{origin}: {error}") from None
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph_name: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads that match a pattern, as pyoxigraph's ``Store.quads_for_pattern`` gives them
+        (``None`` matches anything; ``graph_name=None`` every graph, the default graph included),
+        from the engine of the store.
+
+        Examples
+        --------
+        >>> store = Store(engine="rdflib")
+        >>> a, b = ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/b")
+        >>> _ = store.replace_graph(str(GRAPH["g"]), [ox.Triple(a, RDF_TYPE, b)])
+        >>> [quad.object for quad in store.quads_for_pattern(a)]
+        [<NamedNode value=https://example.org/b>]
+        """
+        if self.rdflib is None:
+            return self.oxigraph.quads_for_pattern(subject, predicate, object, graph_name)
+        return self._rdflib_quads(subject, predicate, object, graph_name)
+
+    def _rdflib_quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: Term | None,
+        graph_name: GraphName | None,
+    ) -> Iterator[ox.Quad]:
+        assert self.rdflib is not None
+        pattern = (from_ox_term(subject), from_ox_term(predicate), from_ox_term(object))
+        context = None
+        if graph_name is not None:
+            context = Graph(store=self.rdflib.store, identifier=_rdflib_graph(graph_name))
+        # the store gives each matching triple once, with every graph that holds it
+        for (s, p, o), graphs in self.rdflib.store.triples(pattern, context=context):
+            triple = (_ox_term(s), _ox_term(p), _ox_term(o))
+            for graph in graphs if context is None else (context,):
+                if graph is not None:  # always: the memory store gives the graphs themselves
+                    yield ox.Quad(*triple, _ox_graph(graph.identifier))  # type: ignore[arg-type]
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """The named graphs that hold quads, in the engine of the store."""
+        if self.rdflib is None:
+            return list(self.oxigraph.named_graphs())
+        return [
+            name
+            for graph in self.rdflib.graphs()
+            if len(graph) and not isinstance(name := _ox_graph(graph.identifier), ox.DefaultGraph)
+        ]
 
     def _answer(
         self,
@@ -471,18 +576,21 @@ class Store:
 
         Oxigraph keeps numbers by value (``"0.0"^^xsd:double`` reads back as ``"0"``), so the
         rdflib engine takes its copy from the store, not from the file, and both engines hold the
-        very same literals.
+        very same literals. Blank nodes keep their labels, so both engines give the same terms (see
+        :meth:`select_terms` and :meth:`quads_for_pattern`).
         """
         if self.rdflib is None:
             return
         for name in graphs:
-            identifier = URIRef(name.value) if isinstance(name, ox.NamedNode) else None
-            target = self.rdflib.graph(identifier) if identifier else self.rdflib.default_graph
+            target = self.rdflib.graph(_rdflib_graph(name))
             target.remove((None, None, None))
-            for converted in to_rdflib(
-                self.oxigraph.quads_for_pattern(None, None, None, name)
-            ).graphs():
-                target += converted
+            quads = self.oxigraph.quads_for_pattern(None, None, None, name)
+            with quiet_rdflib_literals():  # from_ox_term gives None for None only
+                target.addN(
+                    (from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object),  # type: ignore[misc]
+                     target)
+                    for q in quads
+                )  # fmt: skip
 
     def data_graphs(self) -> list[str]:
         """The named graphs that hold data (not the ontology or vocabularies)."""
@@ -491,17 +599,17 @@ class Store:
     def quads(self, *, graphs: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """Every quad of the store, or of the named ``graphs`` only."""
         if graphs is None:
-            yield from self.oxigraph
+            yield from self.quads_for_pattern()
             return
         for graph in graphs:
-            yield from self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            yield from self.quads_for_pattern(graph_name=ox.NamedNode(graph))
 
     def count_by_class(self) -> Counter[str]:
         """Count the distinct subjects of each asserted ``rdf:type`` in the data graphs."""
         typed = {
             (q.subject, q.object.value)
             for graph in self.data_graphs()
-            for q in self.oxigraph.quads_for_pattern(None, RDF_TYPE, None, ox.NamedNode(graph))
+            for q in self.quads_for_pattern(None, RDF_TYPE, None, ox.NamedNode(graph))
             if not isinstance(q.object, ox.Triple)  # never: the store refuses triple terms
         }
         return Counter(cls for _, cls in typed)
@@ -526,12 +634,12 @@ class Store:
         with atomic_output(path) as tmp:
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
                 with tmp.open("wb") as handle:
-                    self._write_by_graph(handle, fmt, dump_prefixes(self.oxigraph))
+                    self._write_by_graph(handle, fmt, dump_prefixes(self.quads()))
             else:
                 quads = (q for _, graph in self.graphs_in_order(union=union) for q in graph)
                 ox.serialize(
                     (q.triple for q in quads) if union else quads, tmp, fmt,
-                    prefixes=dump_prefixes(self.oxigraph) if union else None,
+                    prefixes=dump_prefixes(self.quads()) if union else None,
                 )  # fmt: skip
         return path
 
@@ -541,9 +649,9 @@ class Store:
         """Each graph of the store (the default graph first, then the named graphs in IRI order)
         with its quads, sorted; with ``union``, a quad whose triple an earlier graph holds is left
         out, so every triple comes once."""
-        names = sorted(self.oxigraph.named_graphs(), key=_graph_key)
+        names = sorted(self.named_graphs(), key=_graph_key)
         for name in [ox.DefaultGraph(), *names]:
-            quads = sorted(self.oxigraph.quads_for_pattern(None, None, None, name), key=_quad_key)
+            quads = sorted(self.quads_for_pattern(None, None, None, name), key=_quad_key)
             if union:
                 key = _graph_key(name)
                 quads = [q for q in quads if self._first_graph(q) == key]
@@ -551,7 +659,7 @@ class Store:
                 yield name, quads
 
     def _first_graph(self, quad: ox.Quad) -> tuple[int, str]:
-        holders = self.oxigraph.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        holders = self.quads_for_pattern(quad.subject, quad.predicate, quad.object)  # type: ignore[arg-type]
         return min(_graph_key(q.graph_name) for q in holders)
 
     def _write_by_graph(
@@ -579,17 +687,15 @@ class Store:
         if reserved:
             lines.append(f"# holds {reserved}")
         for predicate, text in ((_DERIVED_FROM, "derived from"), (_METHOD, "method")):
-            objects = sorted(
-                str(q.object) for q in self.oxigraph.quads_for_pattern(name, predicate, None, None)
-            )
+            objects = sorted(str(q.object) for q in self.quads_for_pattern(name, predicate))
             if objects:
                 lines.append(f"# {text} {', '.join(dict.fromkeys(objects))}")
         return "\n".join(lines) + "\n"
 
 
-def dump_prefixes(store: ox.Store) -> dict[str, str]:
+def dump_prefixes(quads: Iterable[ox.Quad]) -> dict[str, str]:
     """The prefixes of a dump: secongraph's (:data:`namespaces.PREFIX_IRIS`) and one for each kind
-    of individual and vocabulary the store holds, named after it (``…/id/organisation/`` is
+    of individual and vocabulary ``quads`` name, named after it (``…/id/organisation/`` is
     ``organisation:``, ``…/vocab/topic/`` is ``topic:``; ``sgvocab-region:`` when an individual's
     kind took the name), so no local name needs a ``\\/`` escape.
 
@@ -601,7 +707,7 @@ def dump_prefixes(store: ox.Store) -> dict[str, str]:
     {'b-c': 'https://w3id.org/secongraph/id/b/c/', 'event': 'https://w3id.org/secongraph/id/event/'}
     """
     namespaces: set[str] = set()
-    for quad in store:
+    for quad in quads:
         for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(_KIND_ROOTS):
                 namespaces.add(term.value.rsplit("/", 1)[0] + "/")
@@ -634,6 +740,35 @@ def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad
         path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
     )
     return graph, quads
+
+
+def _ox_term(term: object) -> Term:
+    """An rdflib term as pyoxigraph's: the inverse of :func:`results.from_ox_term`."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(term, language=term.language)
+        if term.datatype is None:
+            return ox.Literal(term)
+        return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
+    raise QueryError(f"unsupported RDF term: {term!r}")
+
+
+def _ox_graph(identifier: Identifier) -> GraphName:
+    """An rdflib graph identifier as a pyoxigraph graph name."""
+    if identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return ox.BlankNode(identifier) if isinstance(identifier, BNode) else ox.NamedNode(identifier)
+
+
+def _rdflib_graph(name: GraphName) -> URIRef | BNode:
+    """A pyoxigraph graph name as an rdflib graph identifier."""
+    if isinstance(name, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    return URIRef(name.value) if isinstance(name, ox.NamedNode) else BNode(name.value)
 
 
 def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:

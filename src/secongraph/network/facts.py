@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, TypeAlias
+from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import SG, VOCAB, sparql_prologue
-from ..store import Store
+from ..namespaces import SG, VOCAB
+from ..store import Store, Term
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +25,6 @@ ADDED_METHODS = {
     str(VOCAB["method/translation"]): "translation",
     str(VOCAB["method/modelling"]): "modelling",
 }
-
-# A term a solution binds: pyoxigraph 0.5 has no common Term class, and the store refuses RDF 1.2
-# triple terms, so never an ox.Triple.
-_Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
-
 
 # --------------------------------------------------------------------------------------------
 # What the store says: one question for the pairs, a few look-ups for the context of the nodes
@@ -75,15 +70,7 @@ _GRAPH_SOURCES = """SELECT DISTINCT ?s ?o ?method WHERE {
   GRAPH ?g { ?s ?p ?value } ?g prov:wasDerivedFrom ?o OPTIONAL { ?g sg:method ?method } }"""
 
 
-def _select(store: Store, query: str) -> list[dict[str, _Term]]:
-    solutions = store.oxigraph.query(sparql_prologue() + query, use_default_graph_as_union=True)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    # a solution iterates over its values in the order of the variables: one pass, no look-ups
-    return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
-
-
-def _pairs(rows: list[dict[str, _Term]]) -> list[Pair]:
+def _pairs(rows: list[dict[str, Term]]) -> list[Pair]:
     """One pair per participation or partnership, role and source, each role and source marked
     with the method that added it (None: some graph states it)."""
     keys: dict[tuple[str, str, str, str], tuple[set[str | None], set[str | None]]] = {}
@@ -114,7 +101,7 @@ def _pairs(rows: list[dict[str, _Term]]) -> list[Pair]:
     return pairs
 
 
-def _date(term: _Term) -> date | None:
+def _date(term: Term) -> date | None:
     try:
         return date.fromisoformat(term.value)
     except ValueError:
@@ -185,24 +172,24 @@ class Facts:
 
     @classmethod
     def load(cls, store: Store) -> Facts:
-        facts = cls(pairs=_pairs(_select(store, _PAIRS)))
-        for r in _select(store, _TYPES):
+        facts = cls(pairs=_pairs(store.select_terms(_PAIRS)))
+        for r in store.select_terms(_TYPES):
             facts.types[r["s"].value].add(r["o"].value)
-        for r in _select(store, _SUBCLASSES):
+        for r in store.select_terms(_SUBCLASSES):
             facts.parents[r["s"].value].add(r["o"].value)
-        for r in _select(store, _LABELS):
+        for r in store.select_terms(_LABELS):
             label = r["o"]
             lang = label.language if isinstance(label, ox.Literal) and label.language else ""
             facts.labels[r["s"].value].setdefault(lang, label.value)
-        for r in _select(store, _EVENT_LINKS):
+        for r in store.select_terms(_EVENT_LINKS):
             subject, prop = r["s"].value, r["p"].value
             if prop == str(SG.superEvent):
                 facts.links[subject]["super"].add(r["o"].value)
             elif (day := _date(r["o"])) is not None:
                 (facts.starts if prop == str(SG.startDate) else facts.ends)[subject] = day
-        for r in _select(store, _PLACE_LINKS):
+        for r in store.select_terms(_PLACE_LINKS):
             facts.links[r["s"].value][r["p"].value.rsplit("#", 1)[-1]].add(r["o"].value)
-        for r in _select(store, _REGIONS):
+        for r in store.select_terms(_REGIONS):
             iri = r["region"].value
             point = (float(r["lat"].value), float(r["lon"].value)) if "lat" in r else None
             facts.regions[iri] = Region(
@@ -213,8 +200,9 @@ class Facts:
                 point,
                 r["country"].value if "country" in r else None,
             )
-        facts.countries = {r["s"].value: r["o"].value.upper() for r in _select(store, _COUNTRIES)}
-        for r in _select(store, _GRAPH_SOURCES):
+        countries = store.select_terms(_COUNTRIES)
+        facts.countries = {r["s"].value: r["o"].value.upper() for r in countries}
+        for r in store.select_terms(_GRAPH_SOURCES):
             method = ADDED_METHODS.get(r["method"].value) if "method" in r else None
             if method:
                 facts.graph_added[r["s"].value].add((method, r["o"].value))

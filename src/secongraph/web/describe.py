@@ -281,8 +281,8 @@ def statements(store: Store, iri: str) -> tuple[list[ox.Quad], list[ox.Quad]] | 
         node = ox.NamedNode(iri)
     except ValueError:
         return None
-    outgoing = sorted(store.oxigraph.quads_for_pattern(node, None, None), key=str)
-    incoming = sorted(store.oxigraph.quads_for_pattern(None, None, node), key=str)
+    outgoing = sorted(store.quads_for_pattern(node), key=str)
+    incoming = sorted(store.quads_for_pattern(object=node), key=str)
     if not outgoing and not incoming:
         return None
     return outgoing, incoming
@@ -456,7 +456,7 @@ def _metrics(store: Store, incoming: list[Triple]) -> list[tuple[str, str]]:
     for subject, predicate, _, _ in incoming:
         if predicate != SG.metricsOf:
             continue
-        for quad in store.oxigraph.quads_for_pattern(ox.NamedNode(str(subject)), None, None):
+        for quad in store.quads_for_pattern(ox.NamedNode(str(subject))):
             name = _METRIC_NAMES.get(URIRef(quad.predicate.value))
             if name is not None and isinstance(quad.object, ox.Literal):
                 values[name] = _number(quad.object.value)
