@@ -8,7 +8,7 @@ the child's peak resident memory. Beside them, in the same run:
 - **raw pyoxigraph**, as whole child processes too: ``bulk_load`` of the same files into an
   in-memory ``pyoxigraph.Store`` (each file into its graph, as ``build`` names it), and the same
   SPARQL text of each question on the built store opened read-only (default graph = union of the
-  named graphs, as the library asks; parameter defaults bound by the same ``VALUES`` block the
+  named graphs, as the library asks; parameter defaults bound by the same ``BIND`` clauses the
   library writes, ``sandbox.bind_values``; the child also reports the query's own time, without
   start-up and opening, in brackets);
 - **pure rdflib**, one run in one child process: ``Dataset`` parsing the same files, each into

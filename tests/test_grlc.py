@@ -20,23 +20,20 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import _free_port, running
-from rdflib import RDF
+from questions import PARAMETERS, QUERIES, candidates
 from rdflib.query import Result
 from rdflib.term import Identifier
 
 from secongraph.cli import cli
 from secongraph.endpoint import push
 from secongraph.paths import package_folder
-from secongraph.queries import NamedQuery, Parameter, load_queries, run_query
-from secongraph.results import QueryResult
+from secongraph.queries import NamedQuery, run_query
 from secongraph.store import Store
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = ROOT / ".venv-grlc" / "bin" / "gunicorn"
-QUERIES = load_queries()
-PARAMETERS = [(name, p.name) for name, q in sorted(QUERIES.items()) for p in q.parameters]
 Row = tuple[Identifier | None, ...]
 
 
@@ -88,29 +85,6 @@ def rows(result: Result, named: NamedQuery) -> set[Row]:
     labels = {f"{v}_label" for v in named.variables}
     kept = [rdflib.Variable(v) for v in named.variables if v not in labels]
     return {tuple(row.get(v) for v in kept) for row in result.bindings}
-
-
-def candidates(parameter: Parameter, graph: rdflib.Graph, answer: QueryResult) -> list[str]:
-    """Values to try for ``parameter``: its enumerated values; else its default, then the other
-    instances of its default's classes (an IRI), the other values of its default's property (a
-    literal) or the values of its datatype, and the values of the question's column of the same
-    name; those that occur in the question's answer first."""
-    if parameter.allowed:
-        return list(parameter.allowed)
-    seen = {str(term) for row in answer.rows for term in row.values() if term is not None}
-    found = [str(row[parameter.name]) for row in answer.rows if row.get(parameter.name)]
-    if parameter.default is not None and parameter.kind == "iri":
-        default = rdflib.URIRef(parameter.default)
-        for cls in graph.objects(default, RDF.type):
-            found += [str(s) for s in graph.subjects(RDF.type, cls)]
-    elif parameter.default is not None and parameter.kind == "literal":
-        for predicate in set(graph.predicates(None, rdflib.Literal(parameter.default))):
-            found += [str(o) for o in graph.objects(None, predicate)]
-    elif parameter.kind.startswith("xsd:"):
-        datatype = rdflib.XSD[parameter.kind.removeprefix("xsd:")]
-        found += [str(o) for o in graph.objects() if getattr(o, "datatype", None) == datatype]
-    others = sorted(set(found) - {parameter.default}, key=lambda value: (value not in seen, value))
-    return [parameter.default, *others] if parameter.default is not None else others
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -668,3 +669,28 @@ def test_text_formats_write_ontology_iris_with_the_sg_prefix(secon_store: Store,
     text = run_query(secon_store, "timeline").serialize(fmt)
     assert "sg:Workshop" in text
     assert str(SG.Workshop) not in text
+
+
+def _longest_shortest_step(graph: rdflib.Graph, link: URIRef, top: URIRef | None) -> int:
+    """The most ``link`` steps any node needs to reach any node above it (below ``top`` when
+    given), each along its shortest way: what a fixed number of steps must cover."""
+    up = nx.DiGraph((s, o) for s, o in graph.subject_objects(link) if s != o)
+    if top is not None:
+        up = up.subgraph({top, *nx.ancestors(up, top)})
+    return max((max(nx.single_source_shortest_path_length(up, n).values()) for n in up), default=0)
+
+
+def test_four_subclass_steps_reach_every_organisation_class_from_each_of_its_subclasses(
+    secon_graph: rdflib.Graph,
+) -> None:
+    """public-bodies-met-social-economy and stakeholders-of-region climb at most four
+    rdfs:subClassOf steps instead of a `*` path (Virtuoso 7.2.5 loses rows with two of them)."""
+    steps = _longest_shortest_step(secon_graph, RDFS.subClassOf, SG.Organisation)
+    assert 2 <= steps <= 4  # SocialCooperative → Cooperative → SocialEconomyOrganisation → …
+
+
+def test_three_parent_steps_reach_every_nuts_region_above_a_region(
+    secon_graph: rdflib.Graph,
+) -> None:
+    """stakeholders-of-region climbs at most three sg:parentRegion steps: NUTS levels 0 to 3."""
+    assert _longest_shortest_step(secon_graph, SG.parentRegion, None) == 3

@@ -180,8 +180,16 @@ def test_a_store_made_with_the_rdflib_engine_reads_its_rdflib_copy(
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize(
-    "query", ["ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }", "SELECT ?x WHERE { ?x }"]
+    "query",
+    [
+        "ASK {}",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        "SELECT ?x WHERE { ?x }",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
 )
-def test_select_terms_refuses_what_is_not_a_select_on_both_engines(engine: str, query: str) -> None:
+def test_select_terms_refuses_what_is_not_a_local_select_on_both_engines(
+    engine: str, query: str
+) -> None:
     with pytest.raises(QueryError, match=r"^query: "):
         Store(engine=engine).select_terms(query)  # type: ignore[arg-type]

@@ -107,7 +107,7 @@ class Endpoint:
         sparql
             The query; the secongraph prefixes are predeclared.
         bindings
-            Variable name → RDF term, bound in a ``VALUES`` block (see
+            Variable name → RDF term, bound by ``BIND`` clauses (see
             :func:`sandbox.bind_values`).
         allow_remote
             Unused: the endpoint applies its own policy to ``FROM`` and ``SERVICE``.

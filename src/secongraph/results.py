@@ -207,6 +207,21 @@ def from_ox_term(term: Any) -> Identifier | None:
     raise StoreError(f"unsupported RDF term in a result: {term!r}")
 
 
+def to_ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as pyoxigraph's: the inverse of :func:`from_ox_term`."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+    raise StoreError(f"unsupported RDF term: {term!r}")
+
+
 def normalise(term: Identifier | None) -> Identifier | None:
     """Return ``term`` with an ``xsd:string`` datatype dropped (rdflib's plain literal)."""
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:

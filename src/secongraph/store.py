@@ -23,7 +23,7 @@ from typing import IO, TypeAlias
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
@@ -35,7 +35,7 @@ from .errors import ParameterError, QueryError, SecongraphError, SourceError, pr
 from .files import atomic_output
 from .namespaces import GRAPH, ID, PREFIX_IRIS, VOCAB
 from .paths import ontology_files
-from .results import QueryResult, from_ox_term, from_oxigraph, normalise
+from .results import QueryResult, from_ox_term, from_oxigraph, normalise, to_ox_term
 from .sandbox import (
     QUERY_FORMS,
     ForkSafeLock,
@@ -292,7 +292,7 @@ class Store:
             The query; the secongraph prefixes are predeclared.
         bindings
             Variable name (without ``?``) → RDF term. rdflib gets them as ``initBindings``;
-            Oxigraph as a ``VALUES`` block of checked terms (see :func:`sandbox.bind_values`).
+            Oxigraph as ``BIND`` clauses of checked terms (see :func:`sandbox.bind_values`).
         allow_remote
             Allow ``FROM``, ``FROM NAMED`` and ``SERVICE``; refused by default.
         origin
@@ -363,14 +363,13 @@ class Store:
         pyoxigraph terms, on both engines.
 
         The fast path for code that reads many rows (the network facts): Oxigraph's terms are
-        given as they come, with no conversion per row. The query is trusted: Oxigraph runs it
-        without the sandbox's checks (rdflib runs it as :meth:`select` does), so give a user's
-        query to :meth:`select`.
+        given as they come, with no conversion per row. The query passes the sandbox's checks
+        first, as in :meth:`select` (no SERVICE, outside FROM or update).
 
         Raises
         ------
         QueryError
-            If the query is not a SELECT or fails in the engine.
+            If the query is refused, is not a SELECT or fails in the engine.
 
         Examples
         --------
@@ -379,16 +378,15 @@ class Store:
         """
         if self.rdflib is not None:
             return [
-                {name: _ox_term(term) for name, term in row.items() if term is not None}
+                {name: to_ox_term(term) for name, term in row.items() if term is not None}
                 for row in self.select(sparql, origin=origin).rows
             ]
+        check_query(sparql, origin=origin)  # a SELECT, local and read-only
         try:
             solutions = self.oxigraph.query(
                 sparql, prefixes=PREFIX_IRIS, use_default_graph_as_union=True
             )
-            if not isinstance(solutions, ox.QuerySolutions):
-                form = "ASK" if isinstance(solutions, ox.QueryBoolean) else "CONSTRUCT or DESCRIBE"
-                raise QueryError(f"{origin}: only SELECT queries can be run, not {form}")
+            assert isinstance(solutions, ox.QuerySolutions)  # checked: a SELECT
             names = [v.value for v in solutions.variables]
             # a solution iterates over its values in the order of the variables: one pass
             return [
@@ -434,7 +432,7 @@ class Store:
             context = Graph(store=self.rdflib.store, identifier=_rdflib_graph(graph_name))
         # the store gives each matching triple once, with every graph that holds it
         for (s, p, o), graphs in self.rdflib.store.triples(pattern, context=context):
-            triple = (_ox_term(s), _ox_term(p), _ox_term(o))
+            triple = (to_ox_term(s), to_ox_term(p), to_ox_term(o))
             for graph in graphs if context is None else (context,):
                 if graph is not None:  # always: the memory store gives the graphs themselves
                     yield ox.Quad(*triple, _ox_graph(graph.identifier))  # type: ignore[arg-type]
@@ -740,21 +738,6 @@ def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad
         path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph
     )
     return graph, quads
-
-
-def _ox_term(term: object) -> Term:
-    """An rdflib term as pyoxigraph's: the inverse of :func:`results.from_ox_term`."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(term, language=term.language)
-        if term.datatype is None:
-            return ox.Literal(term)
-        return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
-    raise QueryError(f"unsupported RDF term: {term!r}")
 
 
 def _ox_graph(identifier: Identifier) -> GraphName:

@@ -38,7 +38,7 @@ from rdflib.term import Node
 from ..cells import neutralise
 from ..files import atomic_output
 from ..namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, SG, VOCAB, bind_prefixes
-from ..results import ntriples
+from ..results import compact, ntriples, to_ox_term
 from ..store import Store
 
 __all__ = [
@@ -388,8 +388,8 @@ class _DraftWriter:
             neutralise(cell)
             for cell in (
                 fact.key, "", fact.graph, status, str(fact.subject),
-                self.labels.get(fact.subject, ""), _short(fact.predicate),
-                self.labels.get(value, _short(value)) if isinstance(value, URIRef) else str(value),
+                self.labels.get(fact.subject, ""), compact(fact.predicate),
+                self.labels.get(value, compact(value)) if isinstance(value, URIRef) else str(value),
                 f"{fact.evidence.confidence:.2f}", fact.evidence.location,
                 _one_line(fact.evidence.quote), fact.note,
             )
@@ -436,23 +436,7 @@ def _evidence_triples(
 
 
 def _triple(subject: URIRef, predicate: URIRef, value: URIRef | RdfLiteral) -> ox.Triple:
-    return ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), _ox_term(value))
-
-
-def _ox_term(value: URIRef | RdfLiteral) -> ox.NamedNode | ox.Literal:
-    if isinstance(value, URIRef):
-        return ox.NamedNode(value)
-    if value.language:
-        return ox.Literal(str(value), language=value.language)
-    datatype = value.datatype or XSD.string
-    return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
-
-
-def _short(iri: URIRef) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return str(iri)
+    return ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), to_ox_term(value))
 
 
 def _one_line(text: str) -> str:
