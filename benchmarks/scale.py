@@ -19,7 +19,7 @@ Peak memory is the child's maximum resident set size as ``/usr/bin/time -f %M`` 
 without that program, ``ru_maxrss`` of ``RUSAGE_CHILDREN`` in a one-child Python wrapper).
 Not part of the test suite.
 
-Usage: ``python benchmarks/scale.py [--triples 100000] [--repeat 3] [--rdflib-timeout 60]``
+Usage: ``python benchmarks/scale.py [--triples 100000] [--repeat 3] [--rdflib-timeout 60] [--timeout 900]``
 """
 
 from __future__ import annotations
@@ -158,17 +158,25 @@ def run_child(command: list[str], *, timeout: float | None = None) -> Runs:
     return runs
 
 
+TIMEOUT: float | None = None
+"""Seconds a whole-process run may take before it is stopped and reported as "> N s"
+(``--timeout``): one slow question must not hold up the rest of the table."""
+
+
 def measure(command: list[str], repeat: int, *, fresh: Path | None = None) -> Runs:
-    """Run ``command`` ``repeat`` times (removing ``fresh`` before each run); all the runs."""
+    """Run ``command`` ``repeat`` times (removing ``fresh`` before each run), each stopped after
+    :data:`TIMEOUT`; all the runs, or none after a run that was stopped."""
     total = Runs()
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
-        one = run_child(command)
+        one = run_child(command, timeout=TIMEOUT)
         total.seconds += one.seconds
         total.peak_mb += one.peak_mb
         total.stdout = one.stdout
         total.failed = total.failed or one.failed
+        if not one.seconds:  # stopped at the timeout: the next run would be too
+            break
     return total
 
 
@@ -297,8 +305,12 @@ def main() -> None:
     parser.add_argument("--rdflib-timeout", type=float, default=60.0,
                         help="seconds each rdflib question may take")  # fmt: skip
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="seconds each whole-process run may take")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    global TIMEOUT
+    TIMEOUT = args.timeout
 
     from secongraph.namespaces import PREFIXES
     from secongraph.paths import ontology_files

@@ -53,7 +53,9 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
         "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
         f"print(sorted(set({heavy!r}) & set(sys.modules)))"
     )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert loaded.stdout.strip() == "[]"
 
 

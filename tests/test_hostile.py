@@ -245,9 +245,7 @@ def test_a_file_size_limit_is_one_line(tmp_path: Path, data_dir: Path) -> None:
     out = previous_out(tmp_path / "out")
     result = _build_in_subprocess(data_dir, out, preexec=limit)
     assert result.returncode == 3, result.stderr
-    assert_one_line_error(
-        result.stderr, f"Error: {out / 'store'}: cannot write (File too large)"
-    )
+    assert_one_line_error(result.stderr, f"Error: {out / 'store'}: cannot write (File too large)")
     assert snapshot(out) == PREVIOUS
 
 

@@ -472,7 +472,6 @@ def test_good_practices(secon_store: Store, secon_graph: rdflib.Graph) -> None:
     assert [str(d) for d in column(result, "date")] == ["2024-02-23", "2024-02-23"]
 
 
-
 def test_a_good_practice_without_organisation_or_event_is_one_row(tmp_path: Path) -> None:
     """Labels of an organisation or event the practice lacks must not match every label."""
     (tmp_path / "practices.ttl").write_text(
@@ -507,6 +506,7 @@ sgid:other a sg:NGO ; rdfs:label "Other"@en .
     assert [(r["convenor"], r["convenor_label"], r["member_label"]) for r in rows] == [
         (None, None, "Member")
     ]
+
 
 # --- labels --------------------------------------------------------------------------------
 

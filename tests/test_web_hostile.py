@@ -296,8 +296,12 @@ def _route_paths(site: object) -> list[str]:
 
     from secongraph.web.app import routes
 
-    fill = {"path": "organisation/municipality-of-haskovo", "name": "timeline", "key": "x",
-            "kind": "co-participation"}
+    fill = {
+        "path": "organisation/municipality-of-haskovo",
+        "name": "timeline",
+        "key": "x",
+        "kind": "co-participation",
+    }
     paths = []
     for route in routes(site):  # type: ignore[arg-type]
         if isinstance(route, Route):

@@ -347,7 +347,9 @@ class Reconciler:
                     rank = (0 if starts_word else 1, len(entry.label), entry.label.casefold())
                     if entry.entity not in best or rank < best[entry.entity][0]:
                         best[entry.entity] = (rank, entry.label)
-        return [(entity, label) for entity, (_, label) in sorted(best.items(), key=lambda i: i[1][0])]
+        return [
+            (entity, label) for entity, (_, label) in sorted(best.items(), key=lambda i: i[1][0])
+        ]
 
     def match(self, name: str, *, classes: Iterable[URIRef] = ()) -> Match:
         """Match ``name`` to a known entity, among instances of ``classes`` (any class if empty).
