@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -197,6 +198,62 @@ def secon_maps(secon_store: Store, data_dir: Path, tmp_path_factory: pytest.Temp
     folder = tmp_path_factory.mktemp("maps")
     paths = write_maps(secon_store, folder, reference_dir=data_dir / NUTS_FOLDER)
     return {path.stem.removeprefix("map-"): path for path in paths}
+
+
+NGINX_CONF = """\
+{user}
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        client_max_body_size 0;
+        location = /ready {{ return 204; }}
+        location / {{
+            auth_basic "SPARQL";
+            auth_basic_user_file {dir}/users;
+            proxy_pass {upstream};
+            proxy_set_header Authorization "";
+        }}
+    }}
+}}
+"""
+"""nginx on 127.0.0.1 in front of an oxigraph server: everything but ``/ready`` asks for basic
+authentication, as a store published behind a web server's password does."""
+
+
+@pytest.fixture(scope="module")
+def basic_auth_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A fresh, in-memory ``oxigraph serve`` behind a real nginx (Debian ``nginx-light``) that
+    asks for basic authentication (user ``analyst``, password ``s3cret-basic``); yields the
+    nginx base URL and the oxigraph one (no password). Stopped at the end of the module."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        pytest.fail("nginx is not installed: run make test (Debian: nginx-light)")
+    folder = tmp_path_factory.mktemp("nginx")
+    (folder / "users").write_text("analyst:{PLAIN}s3cret-basic\n")
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    store_port, port = _free_port(), _free_port()
+    upstream = f"http://127.0.0.1:{store_port}"
+    conf = folder / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the folder
+    conf.write_text(NGINX_CONF.format(user=user, dir=folder, port=port, upstream=upstream))
+    serve = [str(oxigraph), "serve", "--bind", f"127.0.0.1:{store_port}", "--union-default-graph"]
+    nginx = [binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"]
+    url = f"http://127.0.0.1:{port}"
+    with (
+        running(serve, f"{upstream}/query?query=ASK%7B%7D", "oxigraph serve"),
+        running(nginx, f"{url}/ready", "nginx"),
+    ):
+        yield url, upstream
 
 
 VIRTUOSO_INI = """\

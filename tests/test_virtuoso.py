@@ -7,19 +7,17 @@ strings exactly.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import rdflib
+from credentials import cli_as, write_netrc
 from questions import PARAMETERS, QUERIES, candidates
 from rdflib import Literal
 from rdflib.term import Identifier
 
-from secongraph.endpoint import CREDENTIAL_VARIABLES, Endpoint, push
+from secongraph.endpoint import Endpoint, push
 from secongraph.errors import StoreError
 from secongraph.queries import run_query
 from secongraph.store import Store
@@ -29,31 +27,14 @@ pytestmark = pytest.mark.server
 NUMBERS = {rdflib.XSD.double, rdflib.XSD.float, rdflib.XSD.decimal}
 
 
-def _cli(args: list[str], home: Path, **variables: str) -> subprocess.CompletedProcess[str]:
-    """``secongraph ARGS`` in a subprocess whose home is ``home``, without inherited
-    credentials, plus ``variables``."""
-    env = {k: v for k, v in os.environ.items() if k not in (*CREDENTIAL_VARIABLES, "NETRC")}
-    env.update(HOME=str(home), **variables)
-    command = [sys.executable, "-m", "secongraph", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-
-
-def _netrc(home: Path, host: str, password: str) -> Path:
-    home.mkdir(parents=True, exist_ok=True)
-    path = home / ".netrc"
-    path.write_text(f"machine {host}\n  login dba\n  password {password}\n")
-    path.chmod(0o600)
-    return path
-
-
 @pytest.fixture(scope="module")
 def pushed(virtuoso: str, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Endpoint:
     """The SECON graph pushed by ``secongraph push`` with the dba's credentials in ~/.netrc;
     Virtuoso's query endpoint."""
     home = tmp_path_factory.mktemp("home")
-    _netrc(home, "127.0.0.1", "dba")
+    write_netrc(home, "127.0.0.1", "dba")
     store_url = f"{virtuoso}/sparql-graph-crud-auth"
-    done = _cli(["push", "--endpoint", store_url, "--data", str(data_dir)], home)
+    done = cli_as(["push", "--endpoint", store_url, "--data", str(data_dir)], home)
     assert done.returncode == 0, done.stderr
     assert f"to {store_url}." in done.stderr
     return Endpoint(f"{virtuoso}/sparql", timeout=60)
@@ -128,8 +109,8 @@ def test_wrong_credentials_are_one_401_line_without_the_password(
     store_url = f"{virtuoso}/sparql-graph-crud-auth"
     args = ["push", "--endpoint", store_url, "--data", str(data_dir)]
     for done in (
-        _cli(args, tmp_path / "env", SECONGRAPH_USER="dba", SECONGRAPH_PASSWORD="not-the-pw1"),
-        _cli(args, _netrc(tmp_path / "netrc", "127.0.0.1", "not-the-pw1").parent),
+        cli_as(args, tmp_path / "env", SECONGRAPH_USER="dba", SECONGRAPH_PASSWORD="not-the-pw1"),
+        cli_as(args, write_netrc(tmp_path / "netrc", "127.0.0.1", "not-the-pw1").parent),
     ):
         assert done.returncode == 3, done.stderr
         error = [line for line in done.stderr.splitlines() if "401" in line]
@@ -139,7 +120,7 @@ def test_wrong_credentials_are_one_401_line_without_the_password(
 
 def test_no_credentials_says_where_to_put_them(virtuoso: str, data_dir: Path, tmp_path: Path) -> None:  # fmt: skip
     store_url = f"{virtuoso}/sparql-graph-crud-auth"
-    done = _cli(["push", "--endpoint", store_url, "--data", str(data_dir)], tmp_path)
+    done = cli_as(["push", "--endpoint", store_url, "--data", str(data_dir)], tmp_path)
     assert done.returncode == 3
     assert f"{store_url}: 401 Unauthorized" in done.stderr
     assert ".netrc" in done.stderr and "SECONGRAPH_PASSWORD" in done.stderr
@@ -147,7 +128,7 @@ def test_no_credentials_says_where_to_put_them(virtuoso: str, data_dir: Path, tm
 
 def test_credentials_in_the_url_are_refused_without_echoing_them(data_dir: Path, tmp_path: Path) -> None:  # fmt: skip
     url = "http://dba:s3cret-pw@127.0.0.1:9/sparql-graph-crud-auth"
-    done = _cli(["push", "--endpoint", url, "--data", str(data_dir)], tmp_path)
+    done = cli_as(["push", "--endpoint", url, "--data", str(data_dir)], tmp_path)
     assert done.returncode == 3
     assert "s3cret-pw" not in done.stderr and "dba" not in done.stderr
     assert "http://127.0.0.1:9/sparql-graph-crud-auth: credentials in the URL" in done.stderr
