@@ -50,6 +50,7 @@ from rdflib.term import Node
 from .errors import SourceError, printable
 from .namespaces import bind_prefixes
 from .paths import package_folder
+from .results import from_ox_term
 
 __all__ = [
     "FORMATS",
@@ -86,7 +87,6 @@ levels; pyoxigraph took 54 s for RDF/XML nested 50,000 deep, and crashed on JSON
 MAX_NUMBER_DIGITS = 4300
 """The most digits of a JSON number (Python's own limit for converting text to an integer)."""
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _BOM = b"\xef\xbb\xbf"
 # pyoxigraph puts the position in front of its message; it is moved into the ``path:line:col:``.
 _OXIGRAPH_POSITION = re.compile(
@@ -353,22 +353,18 @@ class _Converter:
     @overload
     def __call__(self, term: ox.Triple) -> NoReturn: ...
     def __call__(self, term: Any) -> Node:
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
         if isinstance(term, ox.BlankNode):
             bnode = self.bnodes.get(term.value)
             if bnode is None:
                 bnode = self.bnodes[term.value] = BNode()
             return bnode
-        if isinstance(term, ox.Literal):
-            if term.direction is not None:
-                raise SourceError(f"cannot convert {term} to rdflib, which has no base directions")
-            if term.language is not None:
-                return Literal(term.value, lang=term.language)
-            if term.datatype.value == _XSD_STRING:
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-        raise SourceError(f"cannot convert {term} to rdflib, which has no RDF 1.2 triple terms")
+        if isinstance(term, ox.Triple):
+            raise SourceError(f"cannot convert {term} to rdflib, which has no RDF 1.2 triple terms")
+        if isinstance(term, ox.Literal) and term.direction is not None:
+            raise SourceError(f"cannot convert {term} to rdflib, which has no base directions")
+        converted = from_ox_term(term)
+        assert converted is not None  # a term, never None
+        return converted
 
 
 def _read(path: Path) -> bytes:
