@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from secongraph import cli as cli_module
 from secongraph.errors import SecongraphError, SourceError
-from secongraph.maps import COLOR_BY, MAP_KINDS, METRICS, map_html, render_map, write_maps
+from secongraph.maps import MAP_KINDS, map_html, render_map, write_maps
 from secongraph.paths import nuts_outlines_folder
 from secongraph.reference import NUTS_CREDIT, NUTS_FOLDER, nuts_outlines
 
@@ -191,12 +191,6 @@ def test_nuts_outlines_reads_regions_and_refuses_unknown_codes(data_dir: Path) -
     assert roles["EL65"] == roles["BG422"] == "region" and roles["DE"] == "context"
     with pytest.raises(SourceError, match="no NUTS 2021 outline for XX9"):
         nuts_outlines(data_dir / NUTS_FOLDER, ["XX9"])
-
-
-def test_cli_choices_match_the_library() -> None:
-    assert tuple(MAP_KINDS) == cli_module.MAP_KINDS
-    assert cli_module.COLOR_BY == COLOR_BY
-    assert tuple(METRICS) == cli_module.SIZE_BY
 
 
 def test_cli_map_writes_the_file(tmp_path: Path, data_dir: Path) -> None:

@@ -21,7 +21,7 @@ from rdflib import DCTERMS, RDF
 from test_maps import DRAWN_PIXELS, Opened, hostile_graph, opened, payload, small_graph
 
 from secongraph.errors import ParameterError
-from secongraph.maps import MAP_KINDS, METRICS, map_html, render_map
+from secongraph.maps import MAP_KINDS, SIZE_BY, map_html, render_map
 from secongraph.namespaces import SG
 from secongraph.store import Store
 
@@ -241,7 +241,7 @@ def plain(text: str) -> bool:
     return not TECHNICAL.search(re.sub(r"\([^()]*\)", "", text))
 
 
-@pytest.mark.parametrize("size_by", list(METRICS))
+@pytest.mark.parametrize("size_by", list(SIZE_BY))
 def test_metric_names_are_plain_words(browser: Any, tmp_path: Path, size_by: str) -> None:
     graph = small_graph()
     for i, node in enumerate(graph):

@@ -18,17 +18,22 @@ import click
 
 from . import __version__
 from .choices import (
+    COLOR_BY,
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     ENGINES,
     EXPORT_EXTENSIONS,
     GRAPH_FORMS,
     KINDS,
+    MAP_KINDS,
     RESULT_FORMATS,
+    SIZE_BY,
     STORE_FOLDER,
     TRIPLE_FORMATS,
     Engine,
     Kind,
+    NetworkFormat,
+    Projection,
 )
 from .errors import SecongraphError, one_line
 from .tables import render_table
@@ -359,8 +364,6 @@ def stats(data_dir: Path, store_dir: Path) -> None:
 
 # --- network (issue 4): collaboration networks, their metrics and exports --------------------
 
-PROJECTIONS = ("co-participation", "organisation-event", "region", "partnership")
-NETWORK_FORMATS = ("graphml", "gexf", "csv", "csv-tables")
 
 
 def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -431,9 +434,9 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, filters: Filters) -
 @data_option
 @store_option
 @filter_options
-@click.option("--projection", type=click.Choice(PROJECTIONS), default=PROJECTIONS[0],
+@click.option("--projection", type=click.Choice([p.value for p in Projection]), default=Projection.CO_PARTICIPATION.value,
               show_default=True, help="Which network to export.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default="graphml",
+@click.option("--format", "fmt", type=click.Choice([f.value for f in NetworkFormat]), default="graphml",
               show_default=True, help="GraphML or GEXF for Gephi (GEXF with each tie's dates, for "
               "its timeline), CSV edge list for spreadsheets, or csv-tables: a folder of node "
               "tables (one per kind) and edges.csv for Gephi's spreadsheet import.")  # fmt: skip
@@ -483,20 +486,15 @@ def _print_brokers(title: str, column: str, graph: Any, by: tuple[str, ...], top
 
 
 # --- map (issue 4): interactive collaboration maps, one offline HTML file each -----------------
-# The same names as secongraph.maps.MAP_KINDS, COLOR_BY and METRICS (imported lazily: pyvis is slow
-# to import); tests/test_maps.py checks they agree.
-MAP_KINDS = ("co-participation", "organisation-event", "region", "partnership", "geographic")
-COLOR_BY = ("type", "country", "community")
-SIZE_BY = ("degree", "weighted_degree", "betweenness", "eigenvector")
 
 
 @cli.command("map")
-@click.argument("kind", type=click.Choice(MAP_KINDS), metavar="KIND")
+@click.argument("kind", type=click.Choice(list(MAP_KINDS)), metavar="KIND")
 @data_option
 @store_option
 @filter_options
 @click.option("--color-by", type=click.Choice(COLOR_BY), help="Colour nodes by (default: per KIND).")  # fmt: skip
-@click.option("--size-by", type=click.Choice(SIZE_BY), help="Size nodes by (default: per KIND).")
+@click.option("--size-by", type=click.Choice(list(SIZE_BY)), help="Size nodes by (default: per KIND).")
 @click.option("--level", type=click.IntRange(0, 3), help="NUTS level of the region map (default: countries).")  # fmt: skip
 @click.option("--project", help="Project of the partnership map (IRI or slug; default: secon).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

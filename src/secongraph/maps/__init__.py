@@ -15,12 +15,13 @@ inside the output cell.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from ..choices import MAP_KINDS, MapKind
 from ..errors import ParameterError
 from ..network import Filters, build_projection, compute_metrics
 from ..paths import nuts_outlines_folder
@@ -30,48 +31,12 @@ from .context import data_caption, source_titles
 from .page import (
     COLOR_BY,
     ENTITY_BASE,
-    METRICS,
+    SIZE_BY,
     InlineMap,
     map_html,
     render_map,
     script_json,
 )
-
-
-@dataclass(frozen=True)
-class MapKind:
-    """A standard map: which projection, how it is coloured, sized and placed, its title."""
-
-    projection: str
-    color_by: str
-    size_by: str
-    geographic: bool
-    title: str
-
-
-MAP_KINDS: dict[str, MapKind] = {
-    "co-participation": MapKind(
-        "co-participation", "type", "betweenness", False,
-        "Who works with whom in SECON: organisations at the same events and projects",
-    ),
-    "organisation-event": MapKind(
-        "organisation-event", "type", "degree", False,
-        "Who took part in which SECON event",
-    ),
-    "region": MapKind(
-        "region", "country", "weighted_degree", True,
-        "Which SECON countries and regions work together: shared events and projects",
-    ),
-    "partnership": MapKind(
-        "partnership", "country", "degree", False,
-        "The partnership: the partners of the project and its lead partner",
-    ),
-    "geographic": MapKind(
-        "co-participation", "type", "betweenness", True,
-        "Where SECON's collaborators are: organisations at the same events and projects",
-    ),
-}  # fmt: skip
-"""The maps ``secongraph map KIND`` draws; ``secongraph maps`` writes them all."""
 
 
 def project_map(
@@ -269,7 +234,7 @@ __all__ = [
     "COLOR_BY",
     "ENTITY_BASE",
     "MAP_KINDS",
-    "METRICS",
+    "SIZE_BY",
     "Filters",
     "InlineMap",
     "MapKind",

@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from ..choices import COLOR_BY, SIZE_BY
 from ..errors import ParameterError, SecongraphError
 from ..files import atomic_output
 from ..namespaces import BASE, ID
@@ -32,16 +33,6 @@ from .layout import force_layout, geographic_positions, project_outlines
 logger = logging.getLogger(__name__)
 
 
-COLOR_BY = ("type", "country", "community")
-"""Node attributes a map can colour by."""
-
-METRICS: dict[str, str] = {
-    "degree": "number of ties (degree)",
-    "weighted_degree": "shared events and projects (weighted degree)",
-    "betweenness": "brokerage between others (betweenness)",
-    "eigenvector": "ties to well-connected partners (eigenvector)",
-}
-"""Metrics a map can size nodes by, with the plain words the page uses for them."""
 COMMUNITY_WORDS = "group of closely tied organisations (community)"
 
 ENTITY_BASE = BASE.rstrip("/")
@@ -105,7 +96,7 @@ def render_map(
         The colouring shown first: ``"type"``, ``"country"`` or ``"community"`` (the reader can
         switch in the page).
     size_by
-        The metric node size shows: one of :data:`METRICS`.
+        The metric node size shows: one of :data:`SIZE_BY`.
     geographic
         Place nodes at their ``lat``/``lon`` (nodes sharing a point spread around it) instead of
         a force-directed layout; nodes without coordinates are left out and counted in the legend.
@@ -226,10 +217,10 @@ def map_html(
         "caption": caption,
         "entityBase": entity_base.rstrip("/"),
         "idPrefix": str(ID),
-        "metricWords": {**METRICS, "community": COMMUNITY_WORDS},
+        "metricWords": {**SIZE_BY, "community": COMMUNITY_WORDS},
         "sourceTitles": {s: titles[s] for s in strings.values if s in titles},
         "colorBy": color_by,
-        "sizeBy": {"metric": size_by, "label": METRICS[size_by]},
+        "sizeBy": {"metric": size_by, "label": SIZE_BY[size_by]},
         "categories": {
             key: [{"value": v, "color": c, "count": n} for v, c, n in cats]
             for key, (cats, _) in categories.items()
@@ -319,10 +310,10 @@ class _StringTable:
 
 def _metric(graph: nx.Graph, name: str) -> dict[Any, float]:
     """Return the metric ``name`` of every node; degrees are computed if the graph lacks them."""
-    if name not in METRICS:
+    if name not in SIZE_BY:
         raise ParameterError(
             f'Unknown metric "{name}" to size nodes by.',
-            hint=f"Use one of: {', '.join(METRICS)}.",
+            hint=f"Use one of: {', '.join(SIZE_BY)}.",
         )
     values = {node: data.get(name) for node, data in graph.nodes(data=True)}
     if all(isinstance(value, int | float) for value in values.values()):
@@ -416,7 +407,7 @@ def _node(
     data = graph.nodes[node]
     metrics = {
         name: _number(data[name])
-        for name in (*METRICS, "community")
+        for name in (*SIZE_BY, "community")
         if isinstance(data.get(name), int | float)
     }
     return {

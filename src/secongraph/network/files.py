@@ -12,13 +12,13 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..cells import neutralise
+from ..choices import NetworkFormat
 from ..errors import ExportError
 from ..files import atomic_output, output_error
 from .facts import Facts
@@ -28,16 +28,6 @@ if TYPE_CHECKING:
     from ..store import Store
 
 logger = logging.getLogger(__name__)
-
-
-class NetworkFormat(StrEnum):
-    """File formats of :func:`export_network`: GraphML and GEXF for Gephi, a CSV edge list, and
-    CSV tables (a folder) for Gephi's spreadsheet import."""
-
-    GRAPHML = "graphml"
-    GEXF = "gexf"
-    CSV = "csv"
-    CSV_TABLES = "csv-tables"
 
 
 Period = tuple[date, date]

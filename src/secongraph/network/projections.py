@@ -9,12 +9,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import StrEnum
 from itertools import combinations, pairwise, product
 from typing import Any
 
 import networkx as nx
 
+from ..choices import Projection
 from ..errors import ParameterError
 from ..namespaces import ID, SG
 from ..store import Store
@@ -22,15 +22,6 @@ from .facts import LEAD_PARTNER, Facts, Pair, Region
 from .filters import Filters, ResolvedFilters, overlaps, resolve_filters
 
 logger = logging.getLogger(__name__)
-
-
-class Projection(StrEnum):
-    """The projections :func:`build_projection` knows, by their CLI names."""
-
-    CO_PARTICIPATION = "co-participation"
-    ORGANISATION_EVENT = "organisation-event"
-    REGION = "region"
-    PARTNERSHIP = "partnership"
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from ..maps.page import METRICS as METRIC_WORDS
+from ..choices import SIZE_BY as METRIC_WORDS
 from ..namespaces import BASE, DCTERMS, ID, PROV, RDF, RDFS, SG, SKOS
 from ..network import co_participation
 from ..network.facts import ADDED_METHODS
