@@ -689,8 +689,8 @@ def query_run(name: str | None, file: Path | None, text: str | None, params: tup
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
         secongraph query run brokers --metrics
     """
-    from .endpoint import Endpoint
     from .queries import check, parse_params, resolve_query, run_query, undeclared_terms
+    from .store import Store
 
     if text == "-":
         text = sys.stdin.read()
@@ -706,13 +706,14 @@ def query_run(name: str | None, file: Path | None, text: str | None, params: tup
                    "answer nothing.", err=True)  # fmt: skip
     values = parse_params(params)
     check(named, values, allow_remote=allow_remote or endpoint is not None)  # before loading
-    target = (
-        Endpoint(endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
-        if endpoint
-        else _load(data_dir, store_dir=store_dir, engine=engine, metrics=metrics)
-    )
+    if endpoint:
+        from .endpoint import Endpoint  # SPARQLWrapper and HTTP only when asked for
+
+        target: Endpoint | Store = Endpoint(endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
+    else:
+        target = _load(data_dir, store_dir=store_dir, engine=engine, metrics=metrics)
     if named.form != "SELECT":
-        assert not isinstance(target, Endpoint)
+        assert isinstance(target, Store)
         _print_answer(target.query(named.sparql, bindings=named.bind(values), origin=named.name,
                                    allow_remote=allow_remote, timeout=timeout), fmt)  # fmt: skip
         return
@@ -1104,9 +1105,11 @@ def _load(
             f"Loaded {loaded} files into {loaded} named graphs ({len(store):,} triples).", err=True
         )
     if metrics:
-        from .network import METRICS_GRAPH, add_collaboration_metrics
+        from .store import METRICS_GRAPH
 
         if METRICS_GRAPH not in {f.graph for f in store.files}:
+            from .network import add_collaboration_metrics  # networkx and igraph only then
+
             if from_disk:  # built with --no-metrics: read-only, so add them to a copy
                 store = store.in_memory_copy()
             graph = add_collaboration_metrics(store)
