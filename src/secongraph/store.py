@@ -64,6 +64,10 @@ _KIND_ROOTS = (str(ID), str(VOCAB))
 _PREFIX_NAME = re.compile(r"[A-Za-z][\w.-]*(?<!\.)", re.ASCII)  # a Turtle prefix name
 _DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 _METHOD = ox.NamedNode(str(SG.method))
+_SHARED_TRIPLES = """SELECT ?s ?p ?o ?g WHERE {
+  { SELECT ?s ?p ?o WHERE { GRAPH ?h { ?s ?p ?o } } GROUP BY ?s ?p ?o HAVING (COUNT(*) > 1) }
+  GRAPH ?g { ?s ?p ?o } }"""
+_IRIS = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
 
 Progress = Callable[[Path], None]
@@ -632,12 +636,12 @@ class Store:
         with atomic_output(path) as tmp:
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
                 with tmp.open("wb") as handle:
-                    self._write_by_graph(handle, fmt, dump_prefixes(self.quads()))
+                    self._write_by_graph(handle, fmt, dump_prefixes(self._iris()))
             else:
                 quads = (q for _, graph in self.graphs_in_order(union=union) for q in graph)
                 ox.serialize(
                     (q.triple for q in quads) if union else quads, tmp, fmt,
-                    prefixes=dump_prefixes(self.quads()) if union else None,
+                    prefixes=dump_prefixes(self._iris()) if union else None,
                 )  # fmt: skip
         return path
 
@@ -648,17 +652,36 @@ class Store:
         with its quads, sorted; with ``union``, a quad whose triple an earlier graph holds is left
         out, so every triple comes once."""
         names = sorted(self.named_graphs(), key=_graph_key)
+        default = list(self.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        in_default = {q.triple for q in default} if union else set()
+        first = self._first_graphs_of_shared_triples() if union else {}
         for name in [ox.DefaultGraph(), *names]:
-            quads = sorted(self.quads_for_pattern(None, None, None, name), key=_quad_key)
-            if union:
-                key = _graph_key(name)
-                quads = [q for q in quads if self._first_graph(q) == key]
-            if quads:
-                yield name, quads
+            key = _graph_key(name)
+            quads = default if key == (0, "") else self.quads_for_pattern(None, None, None, name)
+            if union and key != (0, ""):
+                quads = (
+                    q for q in quads
+                    if q.triple not in in_default and first.get(q.triple, key) == key
+                )  # fmt: skip
+            ordered = sorted(quads, key=_quad_key)
+            if ordered:
+                yield name, ordered
 
-    def _first_graph(self, quad: ox.Quad) -> tuple[int, str]:
-        holders = self.quads_for_pattern(quad.subject, quad.predicate, quad.object)  # type: ignore[arg-type]
-        return min(_graph_key(q.graph_name) for q in holders)
+    def _first_graphs_of_shared_triples(self) -> dict[ox.Triple, tuple[int, str]]:
+        """The first named graph (in dump order) of each triple that two or more named graphs
+        hold: one engine query rather than a lookup per quad."""
+        rows = self.select_terms(_SHARED_TRIPLES, origin="dump")
+        first: dict[ox.Triple, tuple[int, str]] = {}
+        for row in rows:
+            triple = ox.Triple(row["s"], row["p"], row["o"])  # type: ignore[arg-type]
+            key = _graph_key(row["g"])  # type: ignore[arg-type]
+            first[triple] = min(first.get(triple, key), key)
+        return first
+
+    def _iris(self) -> Iterator[str]:
+        """Every IRI the store names as a subject or an object, once."""
+        for row in self.select_terms(_IRIS, origin="dump"):
+            yield row["t"].value
 
     def _write_by_graph(
         self, handle: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]
@@ -691,24 +714,19 @@ class Store:
         return "\n".join(lines) + "\n"
 
 
-def dump_prefixes(quads: Iterable[ox.Quad]) -> dict[str, str]:
+def dump_prefixes(iris: Iterable[str]) -> dict[str, str]:
     """The prefixes of a dump: secongraph's (:data:`namespaces.PREFIX_IRIS`) and one for each kind
-    of individual and vocabulary ``quads`` name, named after it (``…/id/organisation/`` is
+    of individual and vocabulary among ``iris``, named after it (``…/id/organisation/`` is
     ``organisation:``, ``…/vocab/topic/`` is ``topic:``; ``sgvocab-region:`` when an individual's
     kind took the name), so no local name needs a ``\\/`` escape.
 
     Examples
     --------
-    >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode(f"{ID}event/a"), RDF_TYPE, ox.NamedNode(f"{ID}b/c/d")))
-    >>> {p: iri for p, iri in dump_prefixes(store).items() if p not in PREFIX_IRIS}
+    >>> iris = [f"{ID}event/a", str(RDF_TYPE.value), f"{ID}b/c/d"]
+    >>> {p: iri for p, iri in dump_prefixes(iris).items() if p not in PREFIX_IRIS}
     {'b-c': 'https://w3id.org/secongraph/id/b/c/', 'event': 'https://w3id.org/secongraph/id/event/'}
     """
-    namespaces: set[str] = set()
-    for quad in quads:
-        for term in (quad.subject, quad.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(_KIND_ROOTS):
-                namespaces.add(term.value.rsplit("/", 1)[0] + "/")
+    namespaces = {iri.rsplit("/", 1)[0] + "/" for iri in iris if iri.startswith(_KIND_ROOTS)}
     prefixes = dict(PREFIX_IRIS)
     taken = {iri: prefix for prefix, iri in prefixes.items()}
     for namespace in sorted(namespaces):  # id/ before vocab/
