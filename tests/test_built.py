@@ -10,7 +10,14 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from secongraph.built import MANIFEST, STORE_FOLDER, build_on_disk, open_built, stale_files
+from secongraph.built import (
+    MANIFEST,
+    STORE_FOLDER,
+    build_on_disk,
+    open_built,
+    stale_files,
+    write_dumps,
+)
 from secongraph.cli import cli
 from secongraph.errors import StoreError
 from secongraph.queries import run_query
@@ -131,3 +138,29 @@ def test_metrics_come_with_the_store_or_are_added_to_a_copy(data: Path, tmp_path
     assert "Added the metrics" in result.output
     assert "region-of-peloponnese" in result.stdout
     assert json.loads((folder / MANIFEST).read_text())["metrics"] is False  # untouched
+
+
+def test_the_dumps_are_written_again_only_when_the_store_or_the_file_changed(
+    data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    turtle, trig = out / "secon.ttl", out / "secon.trig"
+
+    def dumps() -> dict[Path, bool]:
+        built = build_on_disk(data, out, metrics=False)
+        try:
+            return dict(write_dumps(built, out))
+        finally:
+            del built  # the store on disk is opened by one build at a time
+
+    assert dumps() == {turtle: True, trig: True}
+    first = turtle.read_bytes(), trig.read_bytes()
+    assert dumps() == {turtle: False, trig: False}  # nothing changed: nothing written
+    turtle.write_bytes(first[0] + b"# edited by hand\n")
+    assert dumps() == {turtle: True, trig: False}
+    assert (turtle.read_bytes(), trig.read_bytes()) == first
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text().replace("Social Economy", "Social  Economy"), encoding="utf-8")
+    assert dumps() == {turtle: True, trig: True}
+    assert b"Social  Economy" in turtle.read_bytes() and b"Social  Economy" in trig.read_bytes()
+    assert "is up to date" in run("build", "--data", data, "--out", out, "--no-metrics").stderr

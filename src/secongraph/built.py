@@ -57,12 +57,17 @@ __all__ = [
     "read_manifest",
     "stale_files",
     "versions",
+    "write_dumps",
 ]
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 _FORMAT = 1
+DUMPS = (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG))
+"""The dumps ``build`` writes into its output folder: every triple, and the named graphs."""
+_DUMPED = "dumps.json"
+"""The SHA-256 of each dump as it was written from the store, kept in the store's folder."""
 
 Progress = Callable[[Path], None]
 
@@ -80,6 +85,34 @@ class Build:
     def unchanged(self) -> bool:
         """Nothing had changed since the last build: the store was only opened."""
         return not (self.loaded or self.removed or self.metrics_changed)
+
+
+def write_dumps(built: Build, out_dir: Path) -> list[tuple[Path, bool]]:
+    """Write the :data:`DUMPS` of the store ``built`` into ``out_dir``; each path, and whether it
+    was written.
+
+    A dump is left as it is when the store has not changed since it was written from it: the
+    build changed nothing and the file still has the SHA-256 recorded when it was written. The
+    record is dropped before a changed store is dumped, so a dump cut short is written again.
+
+    Raises
+    ------
+    OutputError
+        If a dump cannot be written (see :meth:`Store.dump`).
+    """
+    record_path = out_dir / STORE_FOLDER / _DUMPED
+    record = read_json_object(record_path) if built.unchanged else None
+    record_path.unlink(missing_ok=True)
+    digests, written = {}, []
+    for name, fmt in DUMPS:
+        path = out_dir / name
+        current = record is not None and path.is_file() and record.get(name) == file_digest(path)
+        if not current:
+            built.store.dump(path, fmt=fmt)
+        digests[name] = file_digest(path)
+        written.append((path, not current))
+    write_atomically(record_path, json.dumps(digests, indent=1).encode())
+    return written
 
 
 def versions() -> dict[str, str | int]:

@@ -162,9 +162,7 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
     Example:
         secongraph build --data data --out out
     """
-    import pyoxigraph as ox
-
-    from .built import build_on_disk
+    from .built import build_on_disk, write_dumps
     from .paths import ontology_files
     from .stats import statistics
     from .store import data_files
@@ -189,9 +187,8 @@ def build(data_dir: Path, out_dir: Path, metrics: bool) -> None:
 
         click.echo(f"Added the collaboration metrics as <{METRICS_GRAPH}>.", err=True)
     _print_table("Instances by class", ["class", "instances"], statistics(store).classes)
-    for name, fmt in (("secon.ttl", ox.RdfFormat.TURTLE), ("secon.trig", ox.RdfFormat.TRIG)):
-        path = store.dump(out_dir / name, fmt=fmt)
-        click.echo(f"Wrote {path}", err=True)
+    for path, written in write_dumps(built, out_dir):
+        click.echo(f"Wrote {path}" if written else f"{path} is up to date", err=True)
     _describe_folder(out_dir)
 
 
