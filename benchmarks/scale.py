@@ -313,6 +313,9 @@ def main() -> None:
     parser.add_argument("--rdflib-timeout", type=float, default=60.0,
                         help="seconds each rdflib question may take")  # fmt: skip
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
+    parser.add_argument("--skip", default="", type=lambda text: set(filter(None, text.split(","))),
+                        help="works to leave out, comma-separated: validate, network, maps, "
+                             "export (for a 10M run, where only build and questions are asked)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds each whole-process run may take")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -375,15 +378,10 @@ def main() -> None:
                  None, ""))  # fmt: skip
 
     # 2. validate.
-    note("validate")
-    rows.append(
-        (
-            "`validate --data DIR`",
-            measure([*sg, "validate", "--data", str(data)], args.repeat),
-            None,
-            "",
-        )
-    )
+    if "validate" not in args.skip:
+        note("validate")
+        validate = measure([*sg, "validate", "--data", str(data)], args.repeat)
+        rows.append(("`validate --data DIR`", validate, None, ""))
 
     # 3. every library question, from the built store and as raw text.
     questions = library_rows(args, sg, folder, data, prefixes, rows)
@@ -396,6 +394,8 @@ def main() -> None:
         ("`export`", ["export", "--store", str(store), "--data", str(data),
                       "--out", str(folder / "export")]),
     ):  # fmt: skip
+        if command[0] in args.skip:
+            continue
         note(work)
         rows.append((work, measure([*sg, *command], args.repeat), None, ""))
 
