@@ -14,14 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import networkx as nx
 import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pyvis.network import Network
 
 from ..choices import COLOR_BY, SIZE_BY
 from ..errors import ParameterError, SecongraphError
@@ -29,6 +28,9 @@ from ..files import atomic_output
 from ..namespaces import BASE, ID
 from ..reference import iso_code
 from .layout import force_layout, geographic_positions, project_outlines
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 logger = logging.getLogger(__name__)
 
@@ -200,6 +202,8 @@ def map_html(
 
     strings = _StringTable()
     categories = {key: _categories(graph, located, key) for key in COLOR_BY}
+    from pyvis.network import Network  # 0.26 s to import: only when a map is drawn
+
     net = Network(directed=False, cdn_resources="in_line")
     net.nodes = [
         _node(graph, node, i, positions[i], scaled[node], categories, strings)
