@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -159,11 +160,17 @@ def run_child(command: list[str], *, timeout: float | None = None) -> Runs:
         full = [sys.executable, "-c", WRAPPER, rss_file, *command]
     runs = Runs()
     start = time.perf_counter()
-    try:
-        done = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        runs.failed = f"> {timeout:.0f} s"
-        return runs
+    # a session of its own, so that a timeout stops the command, not only /usr/bin/time
+    with subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as child:  # fmt: skip
+        try:
+            stdout, stderr = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            runs.failed = f"> {timeout:.0f} s"
+            return runs
+    done = subprocess.CompletedProcess(full, child.returncode, stdout, stderr)
     seconds = time.perf_counter() - start
     try:
         peak = int(Path(rss_file).read_text().strip().splitlines()[-1]) / 1024
