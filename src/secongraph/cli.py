@@ -1078,15 +1078,17 @@ def _load(
 ) -> Store:  # fmt: skip
     """The graph: the store ``build`` wrote into ``store_dir`` if it is current, else ``data_dir``
     loaded in memory. With ``metrics``, the collaboration metrics are in it."""
-    from .built import open_built, stale_files
+    from .built import inputs_of, open_built, stale_files
     from .paths import ontology_files
     from .store import build_store, data_files
 
     store, from_disk = None, False
     if store_dir is not None:
-        changed = stale_files(data_dir, store_dir)
+        inputs = inputs_of(data_dir)  # listed once: a programme's data has thousands of files
+        changed = stale_files(data_dir, store_dir, inputs)
         if changed == []:
-            store, from_disk = open_built(data_dir, store_dir, engine=engine), True
+            store = open_built(data_dir, store_dir, engine=engine, inputs=inputs)
+            from_disk = True
             click.echo(f"Opened {store_dir}: {len(store.files)} named graphs "
                        f"({len(store):,} triples).", err=True)  # fmt: skip
         elif changed:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import warnings
 from collections import Counter
@@ -151,16 +152,22 @@ def data_files(data_dir: Path) -> list[Path]:
     if not data_dir.is_dir():
         raise SourceError(f"{printable(data_dir)}: no such data folder", hint="Pass --data DIR.")
     root = data_dir.resolve()
-    files = sorted(
-        path
-        for path in data_dir.rglob("*")
-        if path.suffix.lower() in FORMATS
-        and path.is_file()
-        and not SKIPPED_FOLDERS.intersection(path.relative_to(data_dir).parts[:-1])
-    )
+    found = []
+    for folder, folders, names in os.walk(data_dir, followlinks=True):
+        if SKIPPED_FOLDERS.intersection(Path(folder).relative_to(data_dir).parts):
+            folders.clear()
+            continue
+        found += [
+            path
+            for name in names
+            if os.path.splitext(name)[1].lower() in FORMATS
+            and (path := Path(folder, name)).is_file()
+        ]
+    files = sorted(found)
     seen: dict[str, Path] = {}
+    real_folders: dict[Path, Path] = {}  # each folder resolved once, not each file
     for path in files:
-        _check_data_file(path, root)
+        _check_data_file(path, root, real_folders)
         if path.stem in seen:
             raise SourceError(
                 f"{printable(path)}: same graph name as {printable(seen[path.stem])}",
@@ -170,8 +177,12 @@ def data_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def _check_data_file(path: Path, root: Path) -> None:
-    if not path.resolve().is_relative_to(root):
+def _check_data_file(path: Path, root: Path, real_folders: dict[Path, Path]) -> None:
+    folder = real_folders.get(path.parent)
+    if folder is None:
+        folder = real_folders[path.parent] = path.parent.resolve()
+    real = path.resolve() if path.is_symlink() else folder / path.name
+    if not real.is_relative_to(root):
         raise SourceError(
             f"{printable(path)}: a link to a file outside the data folder is refused "
             "(only files inside the data folder are data; it was not read)",
