@@ -333,8 +333,8 @@ def main() -> None:
                         help="seconds each rdflib question may take")  # fmt: skip
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
     parser.add_argument("--skip", default="", type=lambda text: set(filter(None, text.split(","))),
-                        help="works to leave out, comma-separated: validate, network, maps, "
-                             "export (for a 10M run, where only build and questions are asked)")  # fmt: skip
+                        help="works to leave out, comma-separated: validate, questions, network, "
+                             "maps, export (a 10M run asks for build and questions only)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds each whole-process run may take")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -408,7 +408,9 @@ def main() -> None:
                      validate, shacl, ""))  # fmt: skip
 
     # 3. every library question, from the built store and as raw text.
-    questions = library_rows(args, sg, folder, data, prefixes, rows)
+    questions = (
+        {} if "questions" in args.skip else library_rows(args, sg, folder, data, prefixes, rows)
+    )
 
     # 4. network stats, maps, export.
     for work, command in (
