@@ -362,7 +362,6 @@ def stats(data_dir: Path, store_dir: Path) -> None:
 # --- network (issue 4): collaboration networks, their metrics and exports --------------------
 
 
-
 def filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The network filters: ``--country``, ``--region``, ``--type``, ``--since``, ``--until``,
     ``--event``, handed to the command as one ``filters``, a :class:`secongraph.network.Filters`
@@ -491,7 +490,9 @@ def _print_brokers(title: str, column: str, graph: Any, by: tuple[str, ...], top
 @store_option
 @filter_options
 @click.option("--color-by", type=click.Choice(COLOR_BY), help="Colour nodes by (default: per KIND).")  # fmt: skip
-@click.option("--size-by", type=click.Choice(list(SIZE_BY)), help="Size nodes by (default: per KIND).")
+@click.option(
+    "--size-by", type=click.Choice(list(SIZE_BY)), help="Size nodes by (default: per KIND)."
+)
 @click.option("--level", type=click.IntRange(0, 3), help="NUTS level of the region map (default: countries).")  # fmt: skip
 @click.option("--project", help="Project of the partnership map (IRI or slug; default: secon).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
