@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import PROV
+from ties import assert_ties_match_edges
 
 from secongraph.cli import cli
 from secongraph.errors import ExportError, ParameterError
@@ -27,6 +28,7 @@ from secongraph.network import (
     Filters,
     NetworkFormat,
     Projection,
+    add_collaboration_metrics,
     add_metrics,
     co_participation,
     compute_metrics,
@@ -872,3 +874,31 @@ def test_an_unknown_projection_is_a_usage_error_naming_the_argument(secon_store:
     with pytest.raises(ParameterError, match="projection='nope': not one of co-participation"):
         build_projection(secon_store, "nope")
     assert issubclass(ParameterError, UsageError) and not issubclass(ParameterError, QueryError)
+
+
+# --- ties counted in arrays -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [None, Filters(country="BG"), Filters(since="2024-01-01"), Filters(org_type="Municipality")],
+)
+def test_ties_in_arrays_give_the_metrics_of_the_edges(
+    secon_store: Store, filters: Filters | None
+) -> None:
+    assert_ties_match_edges(secon_store, filters)
+
+
+def test_collaboration_metrics_come_from_the_ties(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # the same day for both
+    store = build_store(data_dir)
+    expected = metrics_graph(compute_metrics(co_participation(store)), run={})
+    graph = add_collaboration_metrics(store)
+    assert graph.graph["ties"] == co_participation(store).number_of_edges() > 0
+    assert graph.number_of_edges() == 0
+    dump = store.oxigraph.dump(
+        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(METRICS_GRAPH)
+    )
+    assert set(Graph().parse(data=dump, format="nt")) == set(expected)

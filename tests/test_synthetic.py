@@ -18,6 +18,7 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
+from ties import assert_ties_match_edges
 
 from secongraph.store import build_store
 from secongraph.validate import validate
@@ -168,3 +169,9 @@ def test_data_folder_builds_into_the_same_graphs(nquads: Path, tmp_path: Path) -
     built = {str(q) for graph in store.data_graphs() for q in store.quads(graphs=[graph])}
     expected = {str(q) for q in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS)}
     assert built == expected
+
+
+def test_ties_in_arrays_match_the_edges_of_a_synthetic_programme(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    synthetic.main(["--data-dir", str(folder), "--triples", str(SIZE * 4), "--seed", "7"])
+    assert_ties_match_edges(build_store(folder))

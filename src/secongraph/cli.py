@@ -408,13 +408,14 @@ def network_stats(data_dir: Path, store_dir: Path, top: int, filters: Filters) -
         secongraph network stats --top 3
         secongraph network stats --country BG --since 2023-01-01
     """
-    from .network import co_participation, compute_metrics
+    from .network import co_participation_ties, compute_tie_metrics
 
-    graph = compute_metrics(co_participation(_load(data_dir, store_dir=store_dir), filters))
+    store = _load(data_dir, store_dir=store_dir)
+    graph = compute_tie_metrics(co_participation_ties(store, filters))
     communities = len({community for _, community in graph.nodes(data="community")})
     click.echo(
         f"Co-participation network: {graph.number_of_nodes()} organisations, "
-        f"{graph.number_of_edges()} ties; communities: {communities}"
+        f"{graph.graph['ties']} ties; communities: {communities}"
     )
     method = graph.graph["metrics"]
     sample = f" ({method['betweenness_sample']})" if "betweenness_sample" in method else ""

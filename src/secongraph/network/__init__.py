@@ -52,11 +52,13 @@ its role is added when only companion graphs hold the role.
 
 from .files import NetworkFormat, export_network, unit_periods, write_tables
 from .filters import Filters
-from .metrics import METRICS, Broker, compute_metrics, top_brokers
+from .metrics import METRICS, Broker, compute_metrics, compute_tie_metrics, top_brokers
 from .projections import (
     Projection,
+    Ties,
     build_projection,
     co_participation,
+    co_participation_ties,
     organisation_event,
     partnership_network,
     region_network,
@@ -70,11 +72,14 @@ __all__ = [
     "Filters",
     "NetworkFormat",
     "Projection",
+    "Ties",
     "add_collaboration_metrics",
     "add_metrics",
     "build_projection",
     "co_participation",
+    "co_participation_ties",
     "compute_metrics",
+    "compute_tie_metrics",
     "export_network",
     "metrics_graph",
     "organisation_event",

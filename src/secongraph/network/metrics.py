@@ -21,6 +21,9 @@ from ..errors import ParameterError, SecongraphError
 
 if TYPE_CHECKING:
     import igraph
+    import numpy as np
+
+    from .projections import Ties
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +100,78 @@ def compute_metrics(
     >>> g.nodes["b"]["degree"], g.nodes["b"]["betweenness"], g.nodes["a"]["community"]
     (2, 1.0, 0)
     """
+    import numpy as np
+
+    index = {node: i for i, node in enumerate(graph)}
+    edges = list(graph.edges(data="weight", default=1))
+    return _add_metrics(
+        graph,
+        np.array([index[a] for a, _, _ in edges], dtype=np.int64),
+        np.array([index[b] for _, b, _ in edges], dtype=np.int64),
+        np.array([w for _, _, w in edges]),
+        seed=seed,
+        betweenness_k_threshold=betweenness_k_threshold,
+        betweenness_k=betweenness_k,
+    )
+
+
+def compute_tie_metrics(
+    ties: Ties,
+    *,
+    seed: int = 42,
+    betweenness_k_threshold: int = 2000,
+    betweenness_k: int = 100,
+) -> nx.Graph:
+    """The metrics of :func:`compute_metrics`, computed from ties counted in arrays (see
+    :func:`~secongraph.network.co_participation_ties`) and added to the nodes of ``ties.graph``,
+    which is returned: a programme's network is measured without making millions of networkx
+    edges. The values are those :func:`compute_metrics` gives on the same network with edges.
+
+    Raises
+    ------
+    ParameterError
+        If ``betweenness_k`` is below 2.
+    SecongraphError
+        If igraph cannot compute eigenvector centrality.
+    """
+    graph = ties.graph
+    graph.graph["ties"] = len(ties.weight)
+    return _add_metrics(
+        graph,
+        ties.first,
+        ties.second,
+        ties.weight,
+        seed=seed,
+        betweenness_k_threshold=betweenness_k_threshold,
+        betweenness_k=betweenness_k,
+    )
+
+
+def _add_metrics(
+    graph: nx.Graph,
+    first: np.ndarray,
+    second: np.ndarray,
+    weight: np.ndarray,
+    *,
+    seed: int,
+    betweenness_k_threshold: int,
+    betweenness_k: int,
+) -> nx.Graph:
+    """Add the metrics to the nodes of ``graph`` from its ties: ``first[i]`` and ``second[i]``
+    (numbers of nodes, in the graph's node order) with weight ``weight[i]``."""
     import igraph
+    import numpy as np
 
     if betweenness_k < 2:
         raise ParameterError(f"betweenness_k={betweenness_k}: at least 2 source nodes are needed.")
     nodes = list(graph)
     n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    network = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in graph.edges()])
-    network.es["weight"] = [float(w) for _, _, w in graph.edges(data="weight", default=1)]
+    network = igraph.Graph(n=n, edges=list(zip(first.tolist(), second.tolist(), strict=True)))
+    network.es["weight"] = weight.astype(float).tolist()
     k = min(betweenness_k, n) if n > betweenness_k_threshold else None
-    sources = None if k is None or k == n else random.Random(seed).sample(nodes, k)
-    betweenness = _betweenness(network, [index[s] for s in sources] if sources else None)
+    # the positions networkx's betweenness_centrality(k=..., seed=...) draws from the node list
+    sources = None if k is None or k == n else random.Random(seed).sample(range(n), k)
+    betweenness = _betweenness(network, sources)
     # igraph draws ARPACK's start vector and Louvain's node order from its random generator:
     # a private one seeded here, so the same graph gives the same values to the last digit
     igraph.set_random_number_generator(random.Random(seed))
@@ -122,12 +185,16 @@ def compute_metrics(
         key=lambda c: (-len(c), min(str(node) for node in c)),
     )
     community = {node: number for number, members in enumerate(communities) for node in members}
-    weighted = dict(graph.degree(weight="weight"))
-    for node, degree in graph.degree():
-        i = index[node]
+    ends = np.concatenate([first, second])
+    degree = np.bincount(ends, minlength=n).tolist()
+    weighted = np.bincount(ends, weights=np.concatenate([weight, weight]), minlength=n)
+    if weight.dtype.kind in "iub" or not len(weight):  # whole weights stay whole numbers
+        weighted = weighted.round().astype(np.int64)
+    weighted = weighted.tolist()
+    for i, node in enumerate(nodes):
         graph.nodes[node].update(
-            degree=degree,
-            weighted_degree=weighted[node],
+            degree=degree[i],
+            weighted_degree=weighted[i],
             betweenness=betweenness[i],
             eigenvector=eigenvector[i],
             community=community[node],
@@ -169,7 +236,7 @@ def _eigenvector(network: igraph.Graph) -> list[float]:
     for component in network.connected_components():
         if len(component) == 1:
             continue
-        sub = network.induced_subgraph(component)
+        sub = network if len(component) == n else network.induced_subgraph(component)
         try:
             centrality = sub.eigenvector_centrality(weights="weight")
         except igraph.InternalError as error:

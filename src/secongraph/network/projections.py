@@ -9,8 +9,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import combinations, pairwise, product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -20,6 +21,9 @@ from ..namespaces import ID, SG
 from ..store import Store
 from .facts import LEAD_PARTNER, Facts, Pair, Region
 from .filters import Filters, ResolvedFilters, overlaps, resolve_filters
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -168,13 +172,74 @@ def co_participation(
     return _co_participation(context)
 
 
+@dataclass(frozen=True)
+class Ties:
+    """The co-participation network with its ties counted in arrays, not as networkx edges.
+
+    ``graph`` holds the organisations (the nodes and graph attributes of
+    :func:`co_participation`) and no edges. Tie ``i`` links the nodes numbered ``first[i]`` and
+    ``second[i]`` (``first[i] < second[i]``, in the graph's node order) and has ``weight[i]``
+    (shared top events plus shared projects), in order of ``(first, second)``.
+    """
+
+    graph: nx.Graph
+    first: np.ndarray
+    second: np.ndarray
+    weight: np.ndarray
+
+
+def co_participation_ties(store: Store, filters: Filters | None = None) -> Ties:
+    """The network of :func:`co_participation` with its ties counted in arrays: what the metrics
+    need (:func:`~secongraph.network.compute_tie_metrics`) for a programme's network, whose
+    millions of ties would each be a networkx edge with its lists of events and sources.
+
+    Raises
+    ------
+    ParameterError
+        If a filter value is unknown or malformed.
+    """
+    import numpy as np
+
+    context = _Context(store, filters)
+    _, agents, members = _unit_members(context)
+    graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
+    _add_nodes(graph, {a: context.node(a) for a in agents})
+    index = {agent: i for i, agent in enumerate(agents)}
+    codes, weight = np.unique(_pair_codes(members, index)[0], return_counts=True)
+    first, second = np.divmod(codes, max(len(agents), 1))
+    return Ties(graph, first, second, weight)
+
+
 def _co_participation(context: _Context) -> nx.Graph:
     facts = context.facts
-    # per unit and organisation: (None, document) for a stated source, (method, document) for
-    # what the project added
-    members: dict[tuple[str, str], dict[str, set[tuple[str | None, str]]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+    units, agents, members = _unit_members(context)
+    graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
+    _add_nodes(graph, {a: context.node(a) for a in agents})
+    labels = [facts.label(unit) for _, unit in units]
+    iris = [unit for _, unit in units]
+    first_project = sum(1 for kind, _ in units if kind == "event")
+    index = {agent: i for i, agent in enumerate(agents)}
+    # the evidence of the organisations that have some, per unit (most have none at scale)
+    known = [{index[a]: found for a, found in evidence.items() if found} for evidence in members]
+    ties = _shared_units(members, index)
+    with _collector_paused():
+        graph.add_edges_from(
+            (agents[a], agents[b], _shared(a, b, shared, iris, labels, first_project, known))
+            for a, b, shared in ties
+        )
+    return graph
+
+
+Evidence = dict[str, set[tuple[str | None, str]]]
+"""Per organisation of a unit: (None, document) for a stated source, (method, document) for what
+the project added."""
+
+
+def _unit_members(context: _Context) -> tuple[list[tuple[str, str]], list[str], list[Evidence]]:
+    """The units (kind, IRI) the selected organisations share in, events first, each kind in IRI
+    order; the organisations, sorted; and each unit's organisations with their evidence."""
+    facts = context.facts
+    members: dict[tuple[str, str], Evidence] = defaultdict(lambda: defaultdict(set))
     for pair in context.event_pairs() + context.project_pairs():
         if pair.agent not in context.organisations:
             continue
@@ -185,43 +250,38 @@ def _co_participation(context: _Context) -> nx.Graph:
         evidence |= pair.additions
     units = sorted(members)  # events first ("event" < "project"), each kind in IRI order
     agents = sorted(set().union(*members.values()))
-    index = {agent: i for i, agent in enumerate(agents)}
-    graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
-    _add_nodes(graph, {a: context.node(a) for a in agents})
-    labels = [facts.label(unit) for _, unit in units]
-    iris = [unit for _, unit in units]
-    first_project = sum(1 for kind, _ in units if kind == "event")
-    # the evidence of the organisations that have some, per unit (most have none at scale)
-    known = [{index[a]: found for a, found in members[unit].items() if found} for unit in units]
-    ties = _shared_units([[index[a] for a in members[unit]] for unit in units], len(agents))
-    with _collector_paused():
-        graph.add_edges_from(
-            (agents[a], agents[b], _shared(a, b, shared, iris, labels, first_project, known))
-            for a, b, shared in ties
-        )
-    return graph
+    return units, agents, [members[unit] for unit in units]
 
 
-def _shared_units(members: list[list[int]], count: int) -> Iterator[tuple[int, int, list[int]]]:
-    """Every two organisations that share a unit, and the units they share.
-
-    ``members`` lists the organisations (numbers below ``count``) of each unit. The pairs are
-    counted in numpy (one array row per unit size), so no Python object is made per pair of
-    one unit: ties come out in order of (a, b), with a < b, their units in increasing order.
-    """
+def _pair_codes(members: list[Evidence], index: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every two organisations of each unit, as ``a * count + b`` (their numbers in ``index``,
+    ``a < b``, ``count`` organisations in all), with the number of the unit: one array row per
+    unit size, so no Python object is made per pair."""
     import numpy as np
 
+    count = len(index)
     by_size: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
     for number, organisations in enumerate(members):
         if len(organisations) > 1:
-            by_size[len(organisations)].append((number, sorted(organisations)))
+            by_size[len(organisations)].append((number, sorted(index[a] for a in organisations)))
     codes, units = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for size, rows in by_size.items():
         table = np.array([row for _, row in rows], dtype=np.int64)
         first, second = np.triu_indices(size, 1)
         codes.append((table[:, first] * count + table[:, second]).ravel())
         units.append(np.repeat(np.array([n for n, _ in rows], dtype=np.int64), len(first)))
-    code, unit = np.concatenate(codes), np.concatenate(units)
+    return np.concatenate(codes), np.concatenate(units)
+
+
+def _shared_units(
+    members: list[Evidence], index: Mapping[str, int]
+) -> Iterator[tuple[int, int, list[int]]]:
+    """Every two organisations that share a unit, and the units they share, in order of (a, b),
+    with a < b, their units in increasing order."""
+    import numpy as np
+
+    count = len(index)
+    code, unit = _pair_codes(members, index)
     if not len(code):  # no unit has two organisations: no tie
         return
     order = np.lexsort((unit, code))

@@ -18,8 +18,8 @@ from ..errors import SecongraphError
 from ..namespaces import ID, SG, VOCAB, bind_prefixes
 from ..store import METRICS_GRAPH as _METRICS_GRAPH
 from ..store import Store
-from .metrics import METRICS, compute_metrics
-from .projections import co_participation
+from .metrics import METRICS, compute_tie_metrics
+from .projections import co_participation_ties
 
 logger = logging.getLogger(__name__)
 
@@ -198,8 +198,10 @@ def add_collaboration_metrics(store: Store, *, seed: int = 42) -> nx.Graph:
     """Compute the metrics of the whole co-participation network and load them into ``store``.
 
     This is what ``secongraph build`` and ``push`` do (and ``query run --metrics``), so that
-    SPARQL can ask who bridges whom. Returns the network with its metrics.
+    SPARQL can ask who bridges whom. Returns the organisations with their metrics, without the
+    ties as edges (:func:`~secongraph.network.compute_tie_metrics`; the graph attribute ``ties``
+    counts them).
     """
-    graph = compute_metrics(co_participation(store), seed=seed)
+    graph = compute_tie_metrics(co_participation_ties(store), seed=seed)
     add_metrics(store, graph, {"projection": "co-participation"})
     return graph
