@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -164,3 +166,53 @@ def test_the_dumps_are_written_again_only_when_the_store_or_the_file_changed(
     assert dumps() == {turtle: True, trig: True}
     assert b"Social  Economy" in turtle.read_bytes() and b"Social  Economy" in trig.read_bytes()
     assert "is up to date" in run("build", "--data", data, "--out", out, "--no-metrics").stderr
+
+
+def _same_size_edit(path: Path) -> None:
+    """Change one character of ``path``, keeping its size and modification time."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Social Economy", "Social economy", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text and path.stat().st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_settled_files_are_known_by_size_and_time(data: Path, tmp_path: Path) -> None:
+    page = data / "kmop-project-page.ttl"
+    settled = time.time_ns() - 3_600 * 10**9
+    os.utime(page, ns=(settled, settled))
+    build_on_disk(data, tmp_path / "out", metrics=False)
+    folder = tmp_path / "out" / STORE_FOLDER
+    stamps = json.loads((folder / MANIFEST).read_text())["stamps"]
+    assert stamps["kmop-project-page.ttl"] == [page.stat().st_size, settled]
+    # as git and make take them: the same size and time stand for the same content, unread
+    _same_size_edit(page)
+    assert stale_files(data, folder) == []
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert stale_files(data, folder) == ["kmop-project-page.ttl"]
+
+
+def test_a_file_written_just_before_the_build_is_read_again(data: Path, tmp_path: Path) -> None:
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")  # changed just now
+    build_on_disk(data, tmp_path / "out", metrics=False)
+    folder = tmp_path / "out" / STORE_FOLDER
+    stamps = json.loads((folder / MANIFEST).read_text())["stamps"]
+    assert "kmop-project-page.ttl" not in stamps and "ontology/secongraph.ttl" in stamps
+    # written again within the same tick of the file system's clock: only its content tells
+    _same_size_edit(page)
+    assert stale_files(data, folder) == ["kmop-project-page.ttl"]
+
+
+def test_a_rebuild_records_the_files_that_settled_since(data: Path, tmp_path: Path) -> None:
+    page = data / "kmop-project-page.ttl"
+    page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")  # changed just now
+    first = build_on_disk(data, tmp_path / "out", metrics=False)
+    del first  # closes the store
+    manifest = tmp_path / "out" / STORE_FOLDER / MANIFEST
+    assert "kmop-project-page.ttl" not in json.loads(manifest.read_text())["stamps"]
+    settled = time.time_ns() - 3_600 * 10**9
+    os.utime(page, ns=(settled, settled))
+    assert build_on_disk(data, tmp_path / "out", metrics=False).unchanged
+    stamps = json.loads(manifest.read_text())["stamps"]
+    assert stamps["kmop-project-page.ttl"] == [page.stat().st_size, settled]

@@ -22,7 +22,9 @@ def invoke(*args: str) -> Result:
 
 
 def run(data_dir: Path, *args: str) -> Result:
-    return invoke("query", "run", "--data", str(data_dir), *args)
+    """``query run`` on ``data_dir`` loaded in memory, whatever store the working folder holds."""
+    no_store = data_dir / "no-store-here"
+    return invoke("query", "run", "--data", str(data_dir), "--store", str(no_store), *args)
 
 
 def test_list_shows_every_question_with_parameters_defaults_and_allowed_values() -> None:

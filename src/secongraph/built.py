@@ -2,7 +2,9 @@
 
 ``secongraph build`` keeps an Oxigraph store on disk under the output folder (``out/store/``),
 with a manifest (``manifest.json``) of every file it was built from, the file's SHA-256 and the
-versions that built it. A rebuild reloads only the named graphs whose files changed (and the
+versions that built it. As git and make do, a file whose size and modification time are those the
+manifest recorded is not read again to tell whether it changed (a time is recorded only once the
+file has settled, two seconds after it was last written). A rebuild reloads only the named graphs whose files changed (and the
 metrics, when anything did). The other commands open the store read-only when it is current: the
 data folder is the one it was built from and no file has changed since. A stale store is reported
 in one line and the data is loaded in memory instead, as it is when there is no built store.
@@ -19,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,8 @@ __all__ = [
     "MANIFEST",
     "STORE_FOLDER",
     "Build",
+    "NoStoreError",
+    "StaleStoreError",
     "build_on_disk",
     "built_at",
     "file_digest",
@@ -71,6 +76,21 @@ _DUMPED = "dumps.json"
 """The SHA-256 of each dump as it was written from the store, kept in the store's folder."""
 
 Progress = Callable[[Path], None]
+
+_SETTLED_NS = 2_000_000_000
+"""How long ago (in nanoseconds) a file must have last changed for its size and modification time
+to be recorded: a file written again within the same tick of the file system's clock, with the
+same size, would otherwise look unchanged."""
+
+
+class NoStoreError(StoreError):
+    """No store was built there from this data folder by these versions."""
+
+
+class StaleStoreError(StoreError):
+    """A store was built there, but files changed since (``changed`` names them)."""
+
+    changed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,20 +142,7 @@ def versions() -> dict[str, str | int]:
 
 
 def file_digest(path: Path) -> str:
-    """The SHA-256 of the file ``path``, in hex.
-
-    A process hashes a file once while its size and modification time (in nanoseconds) stay
-    the same: checking a store's thousands of inputs twice costs one pass.
-    """
-    try:
-        status = path.stat()
-    except OSError as error:
-        raise SourceError(f"{printable(path)}: cannot read: {error.strerror or error}") from error
-    return _digest(str(path), status.st_size, status.st_mtime_ns)
-
-
-@lru_cache(maxsize=1 << 16)
-def _digest(path: str, size: int, modified_ns: int) -> str:
+    """The SHA-256 of the file ``path``, in hex."""
     hashed = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
@@ -144,6 +151,40 @@ def _digest(path: str, size: int, modified_ns: int) -> str:
     except OSError as error:
         raise SourceError(f"{printable(path)}: cannot read: {error.strerror or error}") from error
     return hashed.hexdigest()
+
+
+def _status(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as error:
+        raise SourceError(f"{printable(path)}: cannot read: {error.strerror or error}") from error
+
+
+Digests = tuple[dict[str, str], dict[str, list[int]]]
+"""Each input's SHA-256, and the size and modification time of those recorded."""
+
+
+def _digests(inputs: dict[str, tuple[Path, bool]], manifest: dict[str, Any] | None) -> Digests:
+    """The SHA-256 of every input, and the size and modification time of those that settled.
+
+    As git and make do, a file whose size and modification time (in nanoseconds) are those the
+    ``manifest`` recorded is taken to have the digest it recorded, without reading it: opening a
+    programme's store checks thousands of files.
+    """
+    recorded = manifest.get("files", {}) if manifest else {}
+    stamps_then = manifest.get("stamps", {}) if manifest else {}
+    settled = time.time_ns() - _SETTLED_NS
+    digests, stamps = {}, {}
+    for key, (path, _) in inputs.items():
+        status = _status(path)
+        stamp = [status.st_size, status.st_mtime_ns]
+        if stamp == stamps_then.get(key) and key in recorded:
+            digests[key] = recorded[key]
+        else:
+            digests[key] = file_digest(path)
+        if status.st_mtime_ns < settled:  # stated before it was read: a later change shows
+            stamps[key] = stamp
+    return digests, stamps
 
 
 def inputs_of(data_dir: Path) -> dict[str, tuple[Path, bool]]:
@@ -200,12 +241,12 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
     if manifest is not None and manifest.get("versions") != versions():
         manifest = None
     inputs = inputs_of(data_dir)
-    digests = {key: file_digest(path) for key, (path, _) in inputs.items()}
+    digests = _digests(inputs, manifest)
     if manifest is None:
         return _build_afresh(folder, data_dir, inputs, digests, metrics=metrics, progress=progress)
     built = manifest.get("files", {})
     assert isinstance(built, dict)
-    changed = [key for key in inputs if built.get(key) != digests[key]]
+    changed = [key for key in inputs if built.get(key) != digests[0][key]]
     removed = [key for key in built if key not in inputs]
     metrics_changed = metrics != bool(manifest.get("metrics")) or (
         metrics and bool(changed or removed)
@@ -219,6 +260,8 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
     if not (changed or removed or metrics_changed):
         store = _open(folder, read_only=False)
         store.files = _files_from(manifest, inputs)
+        if manifest.get("stamps") != digests[1]:  # files settled since, or touched
+            _write_manifest(folder, data_dir, digests, store, metrics)
         return Build(store, (), (), False)
     (folder / MANIFEST).unlink()  # from here until the new manifest, no command trusts it
     store = _open(folder, read_only=False)
@@ -232,7 +275,7 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
 
 
 def _build_afresh(
-    folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]], digests: dict[str, str],
+    folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]], digests: Digests,
     *, metrics: bool, progress: Progress | None,
 ) -> Build:  # fmt: skip
     """Load every input into a new store beside ``folder``, then put it in its place.
@@ -272,7 +315,7 @@ def _build_afresh(
 
 def _finish(
     store: Store, folder: Path, data_dir: Path, inputs: dict[str, tuple[Path, bool]],
-    digests: dict[str, str], *, metrics: bool, redo: bool,
+    digests: Digests, *, metrics: bool, redo: bool,
 ) -> None:  # fmt: skip
     """Count the files, add or drop the metrics, flush, and write the manifest last."""
     store.files = _files(store, inputs)
@@ -323,13 +366,14 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def _write_manifest(
-    folder: Path, data_dir: Path, digests: dict[str, str], store: Store, metrics: bool
+    folder: Path, data_dir: Path, digests: Digests, store: Store, metrics: bool
 ) -> None:
     manifest = {
         "versions": versions(),
         "data": str(data_dir.resolve()),
         "metrics": metrics,
-        "files": dict(sorted(digests.items())),
+        "files": dict(sorted(digests[0].items())),
+        "stamps": dict(sorted(digests[1].items())),
         "graphs": {f.graph: f.triples for f in store.files},
     }
     write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -352,7 +396,8 @@ def stale_files(
     built = manifest.get("files")
     assert isinstance(built, dict)
     inputs = inputs_of(data_dir) if inputs is None else inputs
-    changed = [key for key, (path, _) in inputs.items() if built.get(key) != file_digest(path)]
+    digests, _ = _digests(inputs, manifest)
+    changed = [key for key in inputs if built.get(key) != digests[key]]
     return changed + [key for key in built if key not in inputs]
 
 
@@ -377,20 +422,28 @@ def open_built(
 
     Raises
     ------
+    NoStoreError
+        If no store was built there from ``data_dir`` by these versions.
+    StaleStoreError
+        If files changed since the store was built (the message names them, ``changed`` lists
+        them).
     StoreError
-        If there is no current store there: none was built, it was built from another data
-        folder or by other versions, or files changed since (the message names them).
+        If the store cannot be opened.
     """
     inputs = inputs_of(data_dir) if inputs is None else inputs
     changed = stale_files(data_dir, folder, inputs)
     if changed is None:
-        raise StoreError(f"{folder}: no store built from {data_dir}", hint="Run secongraph build.")
+        raise NoStoreError(
+            f"{folder}: no store built from {data_dir}", hint="Run secongraph build."
+        )
     if changed:
         listed = ", ".join(changed[:3]) + (
             f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         )
-        raise StoreError(f"{folder}: out of date ({listed} changed since the build)",
-                         hint="Run secongraph build.")  # fmt: skip
+        stale = StaleStoreError(f"{folder}: out of date ({listed} changed since the build)",
+                                hint="Run secongraph build.")  # fmt: skip
+        stale.changed = tuple(changed)
+        raise stale
     manifest = read_manifest(folder)
     assert manifest is not None
     store = _open(folder, read_only=True, engine=engine)

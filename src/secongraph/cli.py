@@ -257,14 +257,16 @@ def _validation(
 ) -> Any:  # fmt: skip
     """Validate ``files``: from the built store, checking only what changed, when there are no
     ``paths`` and the store is current; else every file."""
-    from .built import stale_files
+    from .built import NoStoreError, StaleStoreError
+    from .revalidate import validate_built
     from .validate import validate as validate_files
 
-    if paths or stale_files(data_dir, store_dir) != []:
+    if paths:
         return validate_files(files, progress=progress, checking=checking)
-    from .revalidate import validate_built
-
-    done = validate_built(data_dir, store_dir, progress=progress, checking=checking)
+    try:
+        done = validate_built(data_dir, store_dir, progress=progress, checking=checking)
+    except (NoStoreError, StaleStoreError):
+        return validate_files(files, progress=progress, checking=checking)
     if not done.complete and done.checked:
         click.echo(f"Checked again what {len(done.checked)} changed file(s) touch; the other "
                    f"findings are as {store_dir} recorded them.", err=True)  # fmt: skip
@@ -1080,23 +1082,23 @@ def _load(
 ) -> Store:  # fmt: skip
     """The graph: the store ``build`` wrote into ``store_dir`` if it is current, else ``data_dir``
     loaded in memory. With ``metrics``, the collaboration metrics are in it."""
-    from .built import inputs_of, open_built, stale_files
+    from .built import NoStoreError, StaleStoreError, open_built
     from .paths import ontology_files
     from .store import build_store, data_files
 
     store, from_disk = None, False
     if store_dir is not None:
-        inputs = inputs_of(data_dir)  # listed once: a programme's data has thousands of files
-        changed = stale_files(data_dir, store_dir, inputs)
-        if changed == []:
-            store = open_built(data_dir, store_dir, engine=engine, inputs=inputs)
+        try:
+            store = open_built(data_dir, store_dir, engine=engine)
             from_disk = True
             click.echo(f"Opened {store_dir}: {len(store.files)} named graphs "
                        f"({len(store):,} triples).", err=True)  # fmt: skip
-        elif changed:
-            click.echo(f"Note: {store_dir} is out of date ({_listed(changed)} changed since the "
-                       f"build): loading {data_dir} in memory. Run secongraph build to update it.",
-                       err=True)  # fmt: skip
+        except NoStoreError:
+            pass
+        except StaleStoreError as stale:
+            click.echo(f"Note: {store_dir} is out of date ({_listed(list(stale.changed))} changed "
+                       f"since the build): loading {data_dir} in memory. Run secongraph build to "
+                       "update it.", err=True)  # fmt: skip
     if store is None:
         total = len(ontology_files()) + len(data_files(data_dir))
         with _progress(total, "Loading") as advance:

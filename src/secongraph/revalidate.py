@@ -82,12 +82,12 @@ def validate_built(
     SourceError, ShapesError
         As :func:`validate.validate` raises them.
     """
-    store = open_built(data_dir, folder)
+    inputs = inputs_of(data_dir)
+    store = open_built(data_dir, folder, inputs=inputs)
     manifest = read_manifest(folder)
     assert manifest is not None
     digests = manifest["files"]
     assert isinstance(digests, dict)
-    inputs = inputs_of(data_dir)
     shapes = file_digest(shapes_file())
     record = read_json_object(folder / RECORD)
     data_keys = [key for key, (_, ontology) in inputs.items() if not ontology]
