@@ -1091,8 +1091,9 @@ def _load(
         try:
             store = open_built(data_dir, store_dir, engine=engine)
             from_disk = True
+            triples = sum(f.triples for f in store.files)  # as the manifest counted them
             click.echo(f"Opened {store_dir}: {len(store.files)} named graphs "
-                       f"({len(store):,} triples).", err=True)  # fmt: skip
+                       f"({triples:,} triples).", err=True)  # fmt: skip
         except NoStoreError:
             pass
         except StaleStoreError as stale:

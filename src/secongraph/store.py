@@ -152,22 +152,12 @@ def data_files(data_dir: Path) -> list[Path]:
     if not data_dir.is_dir():
         raise SourceError(f"{printable(data_dir)}: no such data folder", hint="Pass --data DIR.")
     root = data_dir.resolve()
-    found = []
-    for folder, folders, names in os.walk(data_dir, followlinks=True):
-        if SKIPPED_FOLDERS.intersection(Path(folder).relative_to(data_dir).parts):
-            folders.clear()
-            continue
-        found += [
-            path
-            for name in names
-            if os.path.splitext(name)[1].lower() in FORMATS
-            and (path := Path(folder, name)).is_file()
-        ]
-    files = sorted(found)
+    found = sorted(_rdf_files(data_dir))
+    files = [path for path, _ in found]
     seen: dict[str, Path] = {}
     real_folders: dict[Path, Path] = {}  # each folder resolved once, not each file
-    for path in files:
-        _check_data_file(path, root, real_folders)
+    for path, is_link in found:
+        _check_data_file(path, is_link, root, real_folders)
         if path.stem in seen:
             raise SourceError(
                 f"{printable(path)}: same graph name as {printable(seen[path.stem])}",
@@ -177,11 +167,26 @@ def data_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def _check_data_file(path: Path, root: Path, real_folders: dict[Path, Path]) -> None:
+def _rdf_files(data_dir: Path) -> Iterator[tuple[Path, bool]]:
+    """Every file under ``data_dir`` with an RDF extension (links followed, the
+    :data:`SKIPPED_FOLDERS` left out), and whether it is a link: one directory read per folder,
+    no further look-up per file."""
+    folders = [data_dir]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name not in SKIPPED_FOLDERS:
+                        folders.append(Path(entry.path))
+                elif os.path.splitext(entry.name)[1].lower() in FORMATS and entry.is_file():
+                    yield Path(entry.path), entry.is_symlink()
+
+
+def _check_data_file(path: Path, is_link: bool, root: Path, real_folders: dict[Path, Path]) -> None:
     folder = real_folders.get(path.parent)
     if folder is None:
         folder = real_folders[path.parent] = path.parent.resolve()
-    real = path.resolve() if path.is_symlink() else folder / path.name
+    real = path.resolve() if is_link else folder / path.name
     if not real.is_relative_to(root):
         raise SourceError(
             f"{printable(path)}: a link to a file outside the data folder is refused "
@@ -193,16 +198,17 @@ def _check_data_file(path: Path, root: Path, real_folders: dict[Path, Path]) -> 
 
 def _check_graph_name(path: Path) -> None:
     """Refuse a data file whose name makes no graph name, or a reserved one."""
-    if not _GRAPH_NAME.fullmatch(path.stem) or not _is_iri(graph_name(path)):
+    name = graph_name(path)
+    if not _GRAPH_NAME.fullmatch(path.stem) or not _is_iri(name):
         raise SourceError(
             f"{printable(path)}: the file name makes the graph name, so it may hold only "
             "letters, digits and - _ . ~",
             hint="Rename the file (for example with - instead of spaces).",
         )
-    reserved = reserved_graph(graph_name(path))
+    reserved = reserved_graph(name)
     if reserved:
         raise SourceError(
-            f"{printable(path)}: the graph name <{graph_name(path)}> is reserved for {reserved}",
+            f"{printable(path)}: the graph name <{name}> is reserved for {reserved}",
             hint="Rename the file.",
         )
 
