@@ -216,3 +216,19 @@ def test_a_rebuild_records_the_files_that_settled_since(data: Path, tmp_path: Pa
     assert build_on_disk(data, tmp_path / "out", metrics=False).unchanged
     stamps = json.loads(manifest.read_text())["stamps"]
     assert stamps["kmop-project-page.ttl"] == [page.stat().st_size, settled]
+
+
+def test_dumps_written_together_are_those_written_alone(data: Path, tmp_path: Path) -> None:
+    shared = data / "shared-with-another-graph.ttl"  # a triple two graphs hold: once in Turtle
+    page = (data / "kmop-project-page.ttl").read_text(encoding="utf-8")
+    shared.write_text(page, encoding="utf-8")
+    store = build_store(data)
+    alone = {
+        fmt: store.dump(tmp_path / f"alone.{fmt.file_extension}", fmt=fmt)
+        for fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES)
+    }
+    together = store.dumps({tmp_path / f"together.{f.file_extension}": f for f in alone})
+    for (fmt, one), other in zip(alone.items(), together, strict=True):
+        assert other.read_bytes() == one.read_bytes(), fmt
+    turtle = alone[ox.RdfFormat.TURTLE].read_text(encoding="utf-8")
+    assert turtle.count("# Graph <") == len(store.files) - 1  # the copy adds no triple

@@ -124,16 +124,18 @@ def write_dumps(built: Build, out_dir: Path) -> list[tuple[Path, bool]]:
     record_path = out_dir / STORE_FOLDER / _DUMPED
     record = read_json_object(record_path) if built.unchanged else None
     record_path.unlink(missing_ok=True)
-    digests, written = {}, []
-    for name, fmt in DUMPS:
-        path = out_dir / name
-        current = record is not None and path.is_file() and record.get(name) == file_digest(path)
-        if not current:
-            built.store.dump(path, fmt=fmt)
-        digests[name] = file_digest(path)
-        written.append((path, not current))
+    stale = {
+        out_dir / name: fmt
+        for name, fmt in DUMPS
+        if record is None
+        or not (out_dir / name).is_file()
+        or record.get(name) != file_digest(out_dir / name)
+    }
+    if stale:
+        built.store.dumps(stale)  # together: one pass over the store
+    digests = {name: file_digest(out_dir / name) for name, _ in DUMPS}
     write_atomically(record_path, json.dumps(digests, indent=1).encode())
-    return written
+    return [(out_dir / name, out_dir / name in stale) for name, _ in DUMPS]
 
 
 def versions() -> dict[str, str | int]:

@@ -649,18 +649,38 @@ class Store:
         OutputError
             If ``path`` cannot be written (see :func:`files.atomic_output`).
         """
-        union = not fmt.supports_datasets
-        with atomic_output(path) as tmp:
-            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                with tmp.open("wb") as handle:
-                    self._write_by_graph(handle, fmt, dump_prefixes(self._iris()))
-            else:
+        return self.dumps({path: fmt})[0]
+
+    def dumps(self, targets: Mapping[Path, ox.RdfFormat]) -> list[Path]:
+        """Write the store to each path of ``targets`` in its format, as :meth:`dump` writes
+        one: the Turtle and TriG files together, in one pass over the store, with their prefixes
+        found once. Every file is replaced only when all are written.
+
+        Raises
+        ------
+        OutputError
+            If a path cannot be written (see :func:`files.atomic_output`).
+        """
+        with contextlib.ExitStack() as stack:
+            temporary = {path: stack.enter_context(atomic_output(path)) for path in targets}
+            prefixes = dump_prefixes(self._iris())
+            by_graph = {
+                fmt: stack.enter_context(temporary[path].open("wb"))
+                for path, fmt in targets.items()
+                if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+            }
+            if by_graph:
+                self._write_by_graph(by_graph, prefixes)
+            for path, fmt in targets.items():
+                if fmt in by_graph:
+                    continue
+                union = not fmt.supports_datasets
                 quads = (q for _, graph in self.graphs_in_order(union=union) for q in graph)
                 ox.serialize(
-                    (q.triple for q in quads) if union else quads, tmp, fmt,
-                    prefixes=dump_prefixes(self._iris()) if union else None,
+                    (q.triple for q in quads) if union else quads, temporary[path], fmt,
+                    prefixes=prefixes if union else None,
                 )  # fmt: skip
-        return path
+        return list(targets)
 
     def graphs_in_order(
         self, *, union: bool = False
@@ -668,6 +688,18 @@ class Store:
         """Each graph of the store (the default graph first, then the named graphs in IRI order)
         with its quads, sorted; with ``union``, a quad whose triple an earlier graph holds is left
         out, so every triple comes once."""
+        for name, quads, unique in self._graphs_in_order(union=union):
+            chosen = unique if union else quads
+            if chosen:
+                yield name, chosen
+
+    def _graphs_in_order(
+        self, *, union: bool
+    ) -> Iterator[
+        tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad], list[ox.Quad]]
+    ]:
+        """Each graph in dump order with its quads sorted and, with ``union``, those of them whose
+        triple no earlier graph holds (else the same list)."""
         names = sorted(self.named_graphs(), key=_graph_key)
         default = list(self.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         in_default = {q.triple for q in default} if union else set()
@@ -675,14 +707,14 @@ class Store:
         for name in [ox.DefaultGraph(), *names]:
             key = _graph_key(name)
             quads = default if key == (0, "") else self.quads_for_pattern(None, None, None, name)
-            if union and key != (0, ""):
-                quads = (
-                    q for q in quads
-                    if q.triple not in in_default and first.get(q.triple, key) == key
-                )  # fmt: skip
             ordered = sorted(quads, key=_quad_key)
-            if ordered:
-                yield name, ordered
+            unique = ordered
+            if union and key != (0, "") and (in_default or first):
+                unique = [
+                    q for q in ordered
+                    if q.triple not in in_default and first.get(q.triple, key) == key
+                ]  # fmt: skip
+            yield name, ordered, unique
 
     def _first_graphs_of_shared_triples(self) -> dict[ox.Triple, tuple[int, str]]:
         """The first named graph (in dump order) of each triple that two or more named graphs
@@ -701,20 +733,26 @@ class Store:
             yield row["t"].value
 
     def _write_by_graph(
-        self, handle: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]
+        self, handles: Mapping[ox.RdfFormat, IO[bytes]], prefixes: dict[str, str]
     ) -> None:
-        """Turtle or TriG, one graph after the other, each under a comment that names it."""
-        union = fmt == ox.RdfFormat.TURTLE
-        header_written = False
-        for name, quads in self.graphs_in_order(union=union):
-            triples = [q.triple for q in quads] if union else quads
-            text = ox.serialize(triples, None, fmt, prefixes=prefixes) or b""  # no output: bytes
-            lines = text.splitlines(keepends=True)
-            count = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
-            if not header_written:
-                handle.writelines(sorted(lines[:count]))  # the serializer's order is its own
-                header_written = True
-            handle.write(b"\n" + self._graph_comment(name).encode() + b"".join(lines[count:]))
+        """Turtle (the union) and TriG, one graph after the other, each under a comment that
+        names it, each into its handle."""
+        headed: set[ox.RdfFormat] = set()
+        union = ox.RdfFormat.TURTLE in handles
+        for name, quads, unique in self._graphs_in_order(union=union):
+            comment = None
+            for fmt, handle in handles.items():
+                chosen = [q.triple for q in unique] if fmt == ox.RdfFormat.TURTLE else quads
+                if not chosen:
+                    continue
+                text = ox.serialize(chosen, None, fmt, prefixes=prefixes) or b""  # no output
+                lines = text.splitlines(keepends=True)
+                count = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
+                if fmt not in headed:
+                    handle.writelines(sorted(lines[:count]))  # the serializer's order is its own
+                    headed.add(fmt)
+                comment = comment or self._graph_comment(name).encode()
+                handle.write(b"\n" + comment + b"".join(lines[count:]))
 
     def _graph_comment(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
         """``# Graph <…>`` and what it holds: what it is reserved for, or its sources."""
