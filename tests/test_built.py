@@ -225,10 +225,20 @@ def test_dumps_written_together_are_those_written_alone(data: Path, tmp_path: Pa
     store = build_store(data)
     alone = {
         fmt: store.dump(tmp_path / f"alone.{fmt.file_extension}", fmt=fmt)
-        for fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES)
+        for fmt in (
+            ox.RdfFormat.TURTLE,
+            ox.RdfFormat.TRIG,
+            ox.RdfFormat.N_TRIPLES,
+            ox.RdfFormat.N_QUADS,
+            ox.RdfFormat.RDF_XML,
+        )
     }
     together = store.dumps({tmp_path / f"together.{f.file_extension}": f for f in alone})
     for (fmt, one), other in zip(alone.items(), together, strict=True):
         assert other.read_bytes() == one.read_bytes(), fmt
     turtle = alone[ox.RdfFormat.TURTLE].read_text(encoding="utf-8")
     assert turtle.count("# Graph <") == len(store.files) - 1  # the copy adds no triple
+    for fmt, union in ((ox.RdfFormat.N_TRIPLES, True), (ox.RdfFormat.N_QUADS, False)):
+        quads = [q for _, graph in store.graphs_in_order(union=union) for q in graph]
+        whole = ox.serialize([q.triple for q in quads] if union else quads, None, fmt)
+        assert alone[fmt].read_bytes() == whole  # written a graph at a time, the same lines

@@ -323,13 +323,12 @@ def export(
         secongraph export --format ttl --format jsonld --out out
         secongraph export --base-url https://example.org/secon/
     """
-    from .export import ExportFormat, checked_base_url, write_description
-    from .export import export as export_graph
+    from .export import ExportFormat, checked_base_url, export_many, write_description
 
     base_url = checked_base_url(base_url)  # before anything is written
     store = _load(data_dir, store_dir=store_dir, metrics=metrics)
-    for fmt in map(ExportFormat.from_name, formats):
-        path = export_graph(store, out_dir / f"secon.{fmt.extension}", fmt=fmt)
+    chosen = [ExportFormat.from_name(name) for name in formats]
+    for path in export_many(store, {out_dir / f"secon.{fmt.extension}": fmt for fmt in chosen}):
         click.echo(f"Wrote {path}", err=True)
     click.echo(f"Wrote {write_description(store, out_dir, base_url=base_url)}", err=True)
 

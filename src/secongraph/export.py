@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import NoReturn
@@ -94,9 +95,19 @@ def export(store: Store, path: Path, *, fmt: ExportFormat) -> Path:
     >>> path.read_text()
     ''
     """
-    if fmt != ExportFormat.JSONLD:
-        return store.dump(path, fmt=fmt.rdf_format)
-    return write_atomically(path, compacted_json_ld(store).encode())
+    return export_many(store, {path: fmt})[0]
+
+
+def export_many(store: Store, targets: Mapping[Path, ExportFormat]) -> list[Path]:
+    """Write the whole graph to each path of ``targets`` in its format, as :func:`export` writes
+    one; every format but JSON-LD in one pass over the store (:meth:`Store.dumps`)."""
+    dumped = {path: fmt.rdf_format for path, fmt in targets.items() if fmt != ExportFormat.JSONLD}
+    if dumped:
+        store.dumps(dumped)
+    for path, fmt in targets.items():
+        if fmt == ExportFormat.JSONLD:
+            write_atomically(path, compacted_json_ld(store).encode())
+    return list(targets)
 
 
 def compacted_json_ld(store: Store) -> str:

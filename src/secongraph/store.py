@@ -70,6 +70,8 @@ _SHARED_TRIPLES = """SELECT ?s ?p ?o ?g WHERE {
   GRAPH ?g { ?s ?p ?o } }"""
 _IRIS = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
 _GRAPH_NAME = re.compile(r"(?=.*[^\W_])[\w.~-]+")  # and at least one letter or digit
+_BY_GRAPH = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+"""The formats :meth:`Store.dumps` writes graph by graph, together in one pass over the store."""
 
 Progress = Callable[[Path], None]
 _RDFLIB_LOCK = ForkSafeLock()  # guards rdflib's global SPARQL_LOAD_GRAPHS switch
@@ -653,8 +655,8 @@ class Store:
 
     def dumps(self, targets: Mapping[Path, ox.RdfFormat]) -> list[Path]:
         """Write the store to each path of ``targets`` in its format, as :meth:`dump` writes
-        one: the Turtle and TriG files together, in one pass over the store, with their prefixes
-        found once. Every file is replaced only when all are written.
+        one: the Turtle, TriG, N-Triples and N-Quads files together, in one pass over the store,
+        with the prefixes found once. Every file is replaced only when all are written.
 
         Raises
         ------
@@ -667,7 +669,7 @@ class Store:
             by_graph = {
                 fmt: stack.enter_context(temporary[path].open("wb"))
                 for path, fmt in targets.items()
-                if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+                if fmt in _BY_GRAPH
             }
             if by_graph:
                 self._write_by_graph(by_graph, prefixes)
@@ -735,15 +737,18 @@ class Store:
     def _write_by_graph(
         self, handles: Mapping[ox.RdfFormat, IO[bytes]], prefixes: dict[str, str]
     ) -> None:
-        """Turtle (the union) and TriG, one graph after the other, each under a comment that
-        names it, each into its handle."""
+        """The formats of :data:`_BY_GRAPH`, one graph after the other, each into its handle:
+        Turtle and N-Triples the union, Turtle and TriG each graph under a comment that names it."""
         headed: set[ox.RdfFormat] = set()
-        union = ox.RdfFormat.TURTLE in handles
+        union = any(not fmt.supports_datasets for fmt in handles)
         for name, quads, unique in self._graphs_in_order(union=union):
             comment = None
             for fmt, handle in handles.items():
-                chosen = [q.triple for q in unique] if fmt == ox.RdfFormat.TURTLE else quads
+                chosen = quads if fmt.supports_datasets else [q.triple for q in unique]
                 if not chosen:
+                    continue
+                if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):  # a line per statement
+                    handle.write(ox.serialize(chosen, None, fmt) or b"")
                     continue
                 text = ox.serialize(chosen, None, fmt, prefixes=prefixes) or b""  # no output
                 lines = text.splitlines(keepends=True)
