@@ -20,7 +20,14 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 from ties import assert_ties_match_edges
 
-from secongraph.store import build_store
+from secongraph.maps.page import map_html
+from secongraph.network import (
+    co_participation,
+    co_participation_ties,
+    compute_metrics,
+    compute_tie_metrics,
+)
+from secongraph.store import Store, build_store
 from secongraph.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,7 +178,26 @@ def test_data_folder_builds_into_the_same_graphs(nquads: Path, tmp_path: Path) -
     assert built == expected
 
 
-def test_ties_in_arrays_match_the_edges_of_a_synthetic_programme(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
+@pytest.fixture(scope="module")
+def programme(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A SYNTHETIC programme of about 20,000 triples, in memory."""
+    folder = tmp_path_factory.mktemp("programme") / "data"
     synthetic.main(["--data-dir", str(folder), "--triples", str(SIZE * 4), "--seed", "7"])
-    assert_ties_match_edges(build_store(folder))
+    return build_store(folder)
+
+
+def test_ties_in_arrays_match_the_edges_of_a_synthetic_programme(programme: Store) -> None:
+    assert_ties_match_edges(programme)
+
+
+@pytest.mark.parametrize("per_node", [1, 2, 5])
+def test_a_map_drawn_from_the_strongest_ties_is_the_map_of_every_tie(
+    programme: Store, per_node: int
+) -> None:
+    whole = compute_metrics(co_participation(programme))
+    ties = co_participation_ties(programme)
+    compute_tie_metrics(ties)
+    drawn = ties.with_edges(ties.strongest(per_node))
+    assert 0 < drawn.number_of_edges() < whole.number_of_edges() == drawn.graph["ties"]
+    expected = map_html(whole, title="t", max_ties_per_node=per_node)
+    assert map_html(drawn, title="t", max_ties_per_node=per_node) == expected

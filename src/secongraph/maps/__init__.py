@@ -21,14 +21,22 @@ from typing import Any
 
 import networkx as nx
 
-from ..choices import MAP_KINDS, MapKind
+from ..choices import MAP_KINDS, MapKind, Projection
 from ..errors import ParameterError
-from ..network import Filters, build_projection, compute_metrics
+from ..network import (
+    Filters,
+    build_projection,
+    co_participation_ties,
+    compute_metrics,
+    compute_tie_metrics,
+)
 from ..paths import nuts_outlines_folder
 from ..reference import NUTS_TO_ISO, nuts_outlines
 from ..store import Store
 from .context import data_caption, source_titles
 from .page import (
+    ALL_TIES_UP_TO,
+    AUTO_TIES_PER_NODE,
     COLOR_BY,
     ENTITY_BASE,
     SIZE_BY,
@@ -141,8 +149,11 @@ def _map_arguments(
     if kind not in MAP_KINDS:
         raise ParameterError(f'Unknown map "{kind}".', hint=f"Use one of: {', '.join(MAP_KINDS)}.")
     spec = MAP_KINDS[kind]
-    graph = build_projection(store, spec.projection, filters, level=level, project=project)
-    compute_metrics(graph)
+    if spec.projection == Projection.CO_PARTICIPATION and level is None and project is None:
+        graph = _strongest_co_participation(store, filters)
+    else:
+        graph = build_projection(store, spec.projection, filters, level=level, project=project)
+        compute_metrics(graph)
     outlines = None
     if spec.geographic:
         folder = reference_dir or nuts_outlines_folder()
@@ -162,6 +173,17 @@ def _map_arguments(
         "caption": data_caption(store),
         "source_titles": source_titles(store),
     }
+
+
+def _strongest_co_participation(store: Store, filters: Filters | None) -> nx.Graph:
+    """The co-participation network measured whole, with edges for the ties its map draws
+    only: a programme's network has millions of ties (its graph attribute ``ties`` counts
+    them), of which a map shows the strongest few of each organisation."""
+    ties = co_participation_ties(store, filters)
+    compute_tie_metrics(ties)
+    whole = len(ties.weight)
+    drawn = None if whole <= ALL_TIES_UP_TO else ties.strongest(AUTO_TIES_PER_NODE)
+    return ties.with_edges(drawn)
 
 
 def write_maps(

@@ -110,6 +110,8 @@ def render_map(
         all; ``"auto"`` shows all up to :data:`ALL_TIES_UP_TO` ties and the
         :data:`AUTO_TIES_PER_NODE` strongest per node above. The legend states the rule and how
         many ties are shown; exports (:func:`secongraph.network.export_network`) keep all.
+        A graph whose attribute ``ties`` counts more ties than it has edges (those
+        :meth:`secongraph.network.Ties.with_edges` made of the strongest) counts them all.
     physics_threshold
         Up to this many nodes the page relaxes the layout with vis-network physics (except in
         the geographic view); above it the Python layout is final, physics is off and ties are
@@ -188,10 +190,13 @@ def map_html(
     ids = sorted(graph, key=str)
     located = [n for n in ids if not geographic or _has_point(graph.nodes[n])]
     index = {node: i for i, node in enumerate(located)}
+    # a network measured in arrays (network.Ties) has only the ties it draws as edges
+    whole = graph.graph.get("ties", graph.number_of_edges())
     limit = max_ties_per_node
     if limit == "auto":
-        limit = None if graph.number_of_edges() <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
+        limit = None if whole <= ALL_TIES_UP_TO else AUTO_TIES_PER_NODE
     shown, total = _strongest_ties(graph, index, limit)
+    total = whole if "ties" in graph.graph else total
     scaled = _scaled_sizes(sizes, located)
     if geographic:
         positions, projection = geographic_positions(graph, located, scaled)

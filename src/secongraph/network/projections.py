@@ -9,7 +9,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations, pairwise, product
 from typing import TYPE_CHECKING, Any
 
@@ -168,8 +168,7 @@ def co_participation(
     ParameterError
         If a filter value is unknown or malformed.
     """
-    context = _Context(store, filters)
-    return _co_participation(context)
+    return co_participation_ties(store, filters).with_edges()
 
 
 @dataclass(frozen=True)
@@ -180,12 +179,54 @@ class Ties:
     :func:`co_participation`) and no edges. Tie ``i`` links the nodes numbered ``first[i]`` and
     ``second[i]`` (``first[i] < second[i]``, in the graph's node order) and has ``weight[i]``
     (shared top events plus shared projects), in order of ``(first, second)``.
+    :meth:`with_edges` makes networkx edges of all of them, or of those chosen.
     """
 
     graph: nx.Graph
     first: np.ndarray
     second: np.ndarray
     weight: np.ndarray
+    context: _Context = field(repr=False, compare=False)
+    units: list[tuple[str, str]] = field(repr=False, compare=False)
+    members: list[Evidence] = field(repr=False, compare=False)
+
+    def strongest(self, per_node: int) -> np.ndarray:
+        """The numbers of the ties that are among the ``per_node`` strongest of either end:
+        by weight, then by the other end's number (the ties a large map draws)."""
+        import numpy as np
+
+        numbers = np.arange(len(self.weight))
+        ends = np.concatenate([self.first, self.second])
+        others = np.concatenate([self.second, self.first])
+        weights = np.concatenate([self.weight, self.weight])
+        order = np.lexsort((others, -weights, ends))
+        ends = ends[order]
+        starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
+        rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
+        return np.unique(np.concatenate([numbers, numbers])[order][rank < per_node])
+
+    def with_edges(self, chosen: np.ndarray | None = None) -> nx.Graph:
+        """A copy of :attr:`graph` with the ties numbered in ``chosen`` (all by default) as
+        edges, with the attributes :func:`co_participation` gives them."""
+        facts = self.context.facts
+        graph = self.graph.copy()
+        agents = list(graph)
+        index = {agent: i for i, agent in enumerate(agents)}
+        labels = [facts.label(unit) for _, unit in self.units]
+        iris = [unit for _, unit in self.units]
+        first_project = sum(1 for kind, _ in self.units if kind == "event")
+        # the evidence of the organisations that have some, per unit (most have none at scale)
+        known = [{index[a]: found for a, found in unit.items() if found} for unit in self.members]
+        wanted = None
+        if chosen is not None:
+            wanted = self.first[chosen] * len(agents) + self.second[chosen]
+        ties = _shared_units(self.members, index, wanted)
+        with _collector_paused():
+            graph.add_edges_from(
+                (agents[a], agents[b], _shared(a, b, shared, iris, labels, first_project, known))
+                for a, b, shared in ties
+            )
+        return graph
 
 
 def co_participation_ties(store: Store, filters: Filters | None = None) -> Ties:
@@ -198,36 +239,19 @@ def co_participation_ties(store: Store, filters: Filters | None = None) -> Ties:
     ParameterError
         If a filter value is unknown or malformed.
     """
+    return _ties(_Context(store, filters))
+
+
+def _ties(context: _Context) -> Ties:
     import numpy as np
 
-    context = _Context(store, filters)
-    _, agents, members = _unit_members(context)
+    units, agents, members = _unit_members(context)
     graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
     _add_nodes(graph, {a: context.node(a) for a in agents})
     index = {agent: i for i, agent in enumerate(agents)}
     codes, weight = np.unique(_pair_codes(members, index)[0], return_counts=True)
     first, second = np.divmod(codes, max(len(agents), 1))
-    return Ties(graph, first, second, weight)
-
-
-def _co_participation(context: _Context) -> nx.Graph:
-    facts = context.facts
-    units, agents, members = _unit_members(context)
-    graph = _new_graph(Projection.CO_PARTICIPATION, context.filters)
-    _add_nodes(graph, {a: context.node(a) for a in agents})
-    labels = [facts.label(unit) for _, unit in units]
-    iris = [unit for _, unit in units]
-    first_project = sum(1 for kind, _ in units if kind == "event")
-    index = {agent: i for i, agent in enumerate(agents)}
-    # the evidence of the organisations that have some, per unit (most have none at scale)
-    known = [{index[a]: found for a, found in evidence.items() if found} for evidence in members]
-    ties = _shared_units(members, index)
-    with _collector_paused():
-        graph.add_edges_from(
-            (agents[a], agents[b], _shared(a, b, shared, iris, labels, first_project, known))
-            for a, b, shared in ties
-        )
-    return graph
+    return Ties(graph, first, second, weight, context, units, members)
 
 
 Evidence = dict[str, set[tuple[str | None, str]]]
@@ -274,14 +298,18 @@ def _pair_codes(members: list[Evidence], index: Mapping[str, int]) -> tuple[np.n
 
 
 def _shared_units(
-    members: list[Evidence], index: Mapping[str, int]
+    members: list[Evidence], index: Mapping[str, int], wanted: np.ndarray | None = None
 ) -> Iterator[tuple[int, int, list[int]]]:
-    """Every two organisations that share a unit, and the units they share, in order of (a, b),
-    with a < b, their units in increasing order."""
+    """Every two organisations that share a unit (or those of them whose codes, as
+    :func:`_pair_codes` makes them, are ``wanted``), and the units they share, in order of
+    (a, b), with a < b, their units in increasing order."""
     import numpy as np
 
     count = len(index)
     code, unit = _pair_codes(members, index)
+    if wanted is not None:
+        kept = np.isin(code, wanted)
+        code, unit = code[kept], unit[kept]
     if not len(code):  # no unit has two organisations: no tie
         return
     order = np.lexsort((unit, code))
@@ -490,7 +518,7 @@ def region_network(
     if level is not None and level not in range(4):
         raise ParameterError(f"level={level!r}: NUTS levels are 0, 1, 2 and 3.")
     context = _Context(store, filters)
-    organisations = _co_participation(context)
+    organisations = _ties(context).with_edges()
     places = {org: _aggregate_places(context.facts, org, level) for org in organisations}
     graph = _new_graph(
         Projection.REGION,
@@ -596,9 +624,9 @@ def partnership_network(
         If the project is not in the graph, a filter value is unknown or malformed, or
         ``since``, ``until`` or ``event`` is given.
     """
-    for field in ("since", "until", "event"):  # before they are resolved, as they do not apply
-        if getattr(filters, field, None) is not None:
-            raise ParameterError(f"{field} does not apply to the partnership projection.")
+    for name in ("since", "until", "event"):  # before they are resolved, as they do not apply
+        if getattr(filters, name, None) is not None:
+            raise ParameterError(f"{name} does not apply to the partnership projection.")
     context = _Context(store, filters)
     facts = context.facts
     iri = project_iri if "://" in project_iri else str(ID[f"project/{project_iri}"])
