@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import PROV
-from ties import assert_ties_match_edges
+from ties import assert_regions_add_up_the_ties, assert_ties_match_edges
 
 from secongraph.cli import cli
 from secongraph.errors import ExportError, ParameterError
@@ -902,3 +902,11 @@ def test_collaboration_metrics_come_from_the_ties(
         format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(METRICS_GRAPH)
     )
     assert set(Graph().parse(data=dump, format="nt")) == set(expected)
+
+
+@pytest.mark.parametrize("level", [None, 0, 1, 2, 3])
+@pytest.mark.parametrize("filters", [None, Filters(country="BG"), Filters(since="2024-01-01")])
+def test_regions_add_up_the_organisation_ties(
+    secon_store: Store, level: int | None, filters: Filters | None
+) -> None:
+    assert_regions_add_up_the_ties(secon_store, filters, level)

@@ -18,7 +18,7 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
-from ties import assert_ties_match_edges
+from ties import assert_regions_add_up_the_ties, assert_ties_match_edges
 
 from secongraph.maps.page import map_html
 from secongraph.network import (
@@ -201,3 +201,10 @@ def test_a_map_drawn_from_the_strongest_ties_is_the_map_of_every_tie(
     assert 0 < drawn.number_of_edges() < whole.number_of_edges() == drawn.graph["ties"]
     expected = map_html(whole, title="t", max_ties_per_node=per_node)
     assert map_html(drawn, title="t", max_ties_per_node=per_node) == expected
+
+
+@pytest.mark.parametrize("level", [None, 2, 3])
+def test_regions_add_up_the_ties_of_a_synthetic_programme(
+    programme: Store, level: int | None
+) -> None:
+    assert_regions_add_up_the_ties(programme, level=level)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import combinations, pairwise, product
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -518,8 +518,8 @@ def region_network(
     if level is not None and level not in range(4):
         raise ParameterError(f"level={level!r}: NUTS levels are 0, 1, 2 and 3.")
     context = _Context(store, filters)
-    organisations = _ties(context).with_edges()
-    places = {org: _aggregate_places(context.facts, org, level) for org in organisations}
+    ties = _ties(context)
+    places = {org: _aggregate_places(context.facts, org, level) for org in ties.graph}
     graph = _new_graph(
         Projection.REGION,
         context.filters,
@@ -534,25 +534,87 @@ def region_network(
     for node in nodes.values():
         node["organisations"].sort()
         node["organisation_labels"] = [context.facts.label(o) for o in node["organisations"]]
-    ties: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
-    for a, b, data in organisations.edges(data=True):
-        for ra, rb in product(places[a], places[b]):
-            if ra == rb:
-                nodes[ra]["internal_weight"] += data["weight"]
-                continue
-            tie = ties[(min(ra, rb), max(ra, rb))]
-            tie["pairs"].add((a, b))
-            for key in ("events", "projects", "sources"):
-                tie[key].update(data[key])
-            tie["added"].update((m, d) for m, docs in data["added"].items() for d in docs)
+    keys = sorted(nodes)
+    position = {key: i for i, key in enumerate(keys)}
+    numbers = [[position[k] for k in places[o]] for o in ties.graph]
+    internal, sums = _region_sums(ties, numbers, len(keys))
+    for key, weight in zip(keys, internal, strict=True):
+        nodes[key]["internal_weight"] = weight
     _add_nodes(graph, nodes)
-    for (ra, rb), tie in sorted(ties.items()):
+    shared = _region_units(ties, places)
+    for (ra, rb), tie in sorted(shared.items()):
         units = tie["events"] | tie["projects"]
         attributes = _tie({u: context.facts.label(u) for u in units}, tie)
-        attributes["weight"] = sum(organisations.edges[a, b]["weight"] for a, b in tie["pairs"])
-        attributes["ties"] = len(tie["pairs"])
+        attributes["weight"], attributes["ties"] = sums[(position[ra], position[rb])]
         graph.add_edge(ra, rb, **attributes)
     return graph
+
+
+def _region_sums(
+    ties: Ties, places: list[list[int]], count: int
+) -> tuple[list[int], dict[tuple[int, int], tuple[int, int]]]:
+    """The weight of the ties inside each place, and for two places the summed weight and the
+    number of the organisation ties between them; ``places`` are each organisation's places
+    (numbers below ``count``), in the graph's node order. A tie counts once between two places however many
+    of its ends' places make them, and in each place both its ends are in."""
+    import numpy as np
+
+    sizes = np.array([len(p) for p in places], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    flat = np.array([key for p in places for key in p], dtype=np.int64)
+    first, second, weight = ties.first, ties.second, ties.weight
+    combinations_ = sizes[first] * sizes[second]  # the pairs of places of each tie
+    tie = np.repeat(np.arange(len(weight)), combinations_)
+    offset = np.arange(len(tie)) - np.repeat(
+        np.cumsum(combinations_) - combinations_, combinations_
+    )
+    across = sizes[second][tie]
+    ra = flat[starts[first][tie] + offset // np.maximum(across, 1)]
+    rb = flat[starts[second][tie] + offset % np.maximum(across, 1)]
+    inside = ra == rb
+    internal = np.bincount(ra[inside], weights=weight[tie][inside], minlength=count)
+    low, high = np.minimum(ra, rb)[~inside], np.maximum(ra, rb)[~inside]
+    # each tie once per pair of places
+    code = np.unique((low * count + high) * max(len(weight), 1) + tie[~inside])
+    pair, which = np.divmod(code, max(len(weight), 1))
+    pairs, firsts, numbers = np.unique(pair, return_index=True, return_counts=True)
+    summed = np.add.reduceat(weight[which], firsts) if len(pairs) else np.zeros(0, np.int64)
+    sums = {
+        divmod(int(p), count): (int(s), int(n))
+        for p, s, n in zip(pairs.tolist(), summed.tolist(), numbers.tolist(), strict=True)
+    }
+    return [round(w) for w in internal.tolist()], sums
+
+
+def _region_units(
+    ties: Ties, places: Mapping[str, list[str]]
+) -> dict[tuple[str, str], dict[str, set[Any]]]:
+    """For two places (in IRI order) linked by a tie: the events and projects of those ties, and
+    the sources and additions of the organisations behind them, found unit by unit."""
+    shared: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+    for (kind, unit), members in zip(ties.units, ties.members, strict=True):
+        by_place: dict[str, set[str]] = defaultdict(set)
+        for org in members:
+            for key in places[org]:
+                by_place[key].add(org)
+        keys = sorted(by_place)
+        for i, one in enumerate(keys):
+            for other in keys[i + 1 :]:
+                ones, others = by_place[one], by_place[other]
+                # the organisations with someone else in the other place: ties between the two
+                linked = (ones if len(others) > 1 else ones - others) | (
+                    others if len(ones) > 1 else others - ones
+                )
+                if not linked:
+                    continue
+                tie = shared[(one, other)]
+                tie["events" if kind == "event" else "projects"].add(unit)
+                for org in linked:
+                    for method, document in members[org]:
+                        tie["sources" if method is None else "added"].add(
+                            document if method is None else (method, document)
+                        )
+    return shared
 
 
 def _aggregate_places(facts: Facts, org: str, level: int | None) -> list[str]:
