@@ -242,3 +242,7 @@ def test_dumps_written_together_are_those_written_alone(data: Path, tmp_path: Pa
         quads = [q for _, graph in store.graphs_in_order(union=union) for q in graph]
         whole = ox.serialize([q.triple for q in quads] if union else quads, None, fmt)
         assert alone[fmt].read_bytes() == whole  # written a graph at a time, the same lines
+    twice = store.dumps(
+        {tmp_path / "a.ttl": ox.RdfFormat.TURTLE, tmp_path / "b.ttl": ox.RdfFormat.TURTLE}
+    )
+    assert [p.read_bytes() for p in twice] == [alone[ox.RdfFormat.TURTLE].read_bytes()] * 2

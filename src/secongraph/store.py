@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeAlias
@@ -665,16 +665,17 @@ class Store:
         """
         with contextlib.ExitStack() as stack:
             temporary = {path: stack.enter_context(atomic_output(path)) for path in targets}
-            prefixes = dump_prefixes(self._iris())
-            by_graph = {
-                fmt: stack.enter_context(temporary[path].open("wb"))
+            prefixed = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+            prefixes = dump_prefixes(self._iris()) if prefixed & set(targets.values()) else {}
+            by_graph = [
+                (fmt, stack.enter_context(temporary[path].open("wb")))
                 for path, fmt in targets.items()
                 if fmt in _BY_GRAPH
-            }
+            ]
             if by_graph:
                 self._write_by_graph(by_graph, prefixes)
             for path, fmt in targets.items():
-                if fmt in by_graph:
+                if fmt in _BY_GRAPH:
                     continue
                 union = not fmt.supports_datasets
                 quads = (q for _, graph in self.graphs_in_order(union=union) for q in graph)
@@ -735,15 +736,15 @@ class Store:
             yield row["t"].value
 
     def _write_by_graph(
-        self, handles: Mapping[ox.RdfFormat, IO[bytes]], prefixes: dict[str, str]
+        self, handles: Sequence[tuple[ox.RdfFormat, IO[bytes]]], prefixes: dict[str, str]
     ) -> None:
         """The formats of :data:`_BY_GRAPH`, one graph after the other, each into its handle:
         Turtle and N-Triples the union, Turtle and TriG each graph under a comment that names it."""
-        headed: set[ox.RdfFormat] = set()
-        union = any(not fmt.supports_datasets for fmt in handles)
+        headed: set[int] = set()
+        union = any(not fmt.supports_datasets for fmt, _ in handles)
         for name, quads, unique in self._graphs_in_order(union=union):
             comment = None
-            for fmt, handle in handles.items():
+            for number, (fmt, handle) in enumerate(handles):
                 chosen = quads if fmt.supports_datasets else [q.triple for q in unique]
                 if not chosen:
                     continue
@@ -753,9 +754,9 @@ class Store:
                 text = ox.serialize(chosen, None, fmt, prefixes=prefixes) or b""  # no output
                 lines = text.splitlines(keepends=True)
                 count = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
-                if fmt not in headed:
+                if number not in headed:
                     handle.writelines(sorted(lines[:count]))  # the serializer's order is its own
-                    headed.add(fmt)
+                    headed.add(number)
                 comment = comment or self._graph_comment(name).encode()
                 handle.write(b"\n" + comment + b"".join(lines[count:]))
 
