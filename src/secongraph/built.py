@@ -4,8 +4,8 @@
 with a manifest (``manifest.json``) of every file it was built from, the file's SHA-256 and the
 versions that built it. As git and make do, a file whose size and modification time are those the
 manifest recorded is not read again to tell whether it changed (a time is recorded only once the
-file has settled, two seconds after it was last written). A rebuild reloads only the named graphs whose files changed (and the
-metrics, when anything did). The other commands open the store read-only when it is current: the
+file has settled, two seconds after it was last written). A rebuild reloads only the named graphs
+whose files changed (and the metrics, when anything did). The other commands open the store read-only when it is current: the
 data folder is the one it was built from and no file has changed since. A stale store is reported
 in one line and the data is loaded in memory instead, as it is when there is no built store.
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -124,16 +124,23 @@ def write_dumps(built: Build, out_dir: Path) -> list[tuple[Path, bool]]:
     record_path = out_dir / STORE_FOLDER / _DUMPED
     record = read_json_object(record_path) if built.unchanged else None
     record_path.unlink(missing_ok=True)
+    recorded = record or {}
+    found = {
+        name: file_digest(out_dir / name)
+        for name, _ in DUMPS
+        if name in recorded and (out_dir / name).is_file()
+    }
     stale = {
         out_dir / name: fmt
         for name, fmt in DUMPS
-        if record is None
-        or not (out_dir / name).is_file()
-        or record.get(name) != file_digest(out_dir / name)
+        if name not in found or found[name] != recorded[name]
     }
     if stale:
         built.store.dumps(stale)  # together: one pass over the store
-    digests = {name: file_digest(out_dir / name) for name, _ in DUMPS}
+    digests = {
+        name: file_digest(out_dir / name) if out_dir / name in stale else found[name]
+        for name, _ in DUMPS
+    }
     write_atomically(record_path, json.dumps(digests, indent=1).encode())
     return [(out_dir / name, out_dir / name in stale) for name, _ in DUMPS]
 
@@ -162,8 +169,11 @@ def _status(path: Path) -> os.stat_result:
         raise SourceError(f"{printable(path)}: cannot read: {error.strerror or error}") from error
 
 
-Digests = tuple[dict[str, str], dict[str, list[int]]]
-"""Each input's SHA-256, and the size and modification time of those recorded."""
+class Digests(NamedTuple):
+    """Each input's SHA-256, and the size and modification time of those that settled."""
+
+    sha256: dict[str, str]
+    stamps: dict[str, list[int]]
 
 
 def _digests(inputs: dict[str, tuple[Path, bool]], manifest: dict[str, Any] | None) -> Digests:
@@ -186,7 +196,7 @@ def _digests(inputs: dict[str, tuple[Path, bool]], manifest: dict[str, Any] | No
             digests[key] = file_digest(path)
         if status.st_mtime_ns < settled:  # stated before it was read: a later change shows
             stamps[key] = stamp
-    return digests, stamps
+    return Digests(digests, stamps)
 
 
 def inputs_of(data_dir: Path) -> dict[str, tuple[Path, bool]]:
@@ -248,7 +258,7 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
         return _build_afresh(folder, data_dir, inputs, digests, metrics=metrics, progress=progress)
     built = manifest.get("files", {})
     assert isinstance(built, dict)
-    changed = [key for key in inputs if built.get(key) != digests[0][key]]
+    changed = [key for key in inputs if built.get(key) != digests.sha256[key]]
     removed = [key for key in built if key not in inputs]
     metrics_changed = metrics != bool(manifest.get("metrics")) or (
         metrics and bool(changed or removed)
@@ -262,7 +272,7 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
     if not (changed or removed or metrics_changed):
         store = _open(folder, read_only=False)
         store.files = _files_from(manifest, inputs)
-        if manifest.get("stamps") != digests[1]:  # files settled since, or touched
+        if manifest.get("stamps") != digests.stamps:  # files settled since, or touched
             _write_manifest(folder, data_dir, digests, store, metrics)
         return Build(store, (), (), False)
     (folder / MANIFEST).unlink()  # from here until the new manifest, no command trusts it
@@ -374,8 +384,8 @@ def _write_manifest(
         "versions": versions(),
         "data": str(data_dir.resolve()),
         "metrics": metrics,
-        "files": dict(sorted(digests[0].items())),
-        "stamps": dict(sorted(digests[1].items())),
+        "files": dict(sorted(digests.sha256.items())),
+        "stamps": dict(sorted(digests.stamps.items())),
         "graphs": {f.graph: f.triples for f in store.files},
     }
     write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -390,15 +400,25 @@ def stale_files(
     versions); an empty list when the store is current. ``inputs`` are those of
     :func:`inputs_of`, when the caller has them already.
     """
+    manifest = _usable_manifest(data_dir, folder)
+    if manifest is None:
+        return None
+    return _changed(manifest, inputs_of(data_dir) if inputs is None else inputs)
+
+
+def _usable_manifest(data_dir: Path, folder: Path) -> dict[str, Any] | None:
+    """The manifest of a store built in ``folder`` from ``data_dir`` by these versions."""
     manifest = read_manifest(folder)
     if manifest is None or manifest.get("versions") != versions():
         return None
-    if manifest.get("data") != str(data_dir.resolve()):
-        return None
+    return manifest if manifest.get("data") == str(data_dir.resolve()) else None
+
+
+def _changed(manifest: dict[str, Any], inputs: dict[str, tuple[Path, bool]]) -> list[str]:
+    """The inputs whose digest is not the one ``manifest`` recorded, and those gone."""
     built = manifest.get("files")
     assert isinstance(built, dict)
-    inputs = inputs_of(data_dir) if inputs is None else inputs
-    digests, _ = _digests(inputs, manifest)
+    digests = _digests(inputs, manifest).sha256
     changed = [key for key in inputs if built.get(key) != digests[key]]
     return changed + [key for key in built if key not in inputs]
 
@@ -433,11 +453,12 @@ def open_built(
         If the store cannot be opened.
     """
     inputs = inputs_of(data_dir) if inputs is None else inputs
-    changed = stale_files(data_dir, folder, inputs)
-    if changed is None:
+    manifest = _usable_manifest(data_dir, folder)
+    if manifest is None:
         raise NoStoreError(
             f"{folder}: no store built from {data_dir}", hint="Run secongraph build."
         )
+    changed = _changed(manifest, inputs)
     if changed:
         listed = ", ".join(changed[:3]) + (
             f" and {len(changed) - 3} more" if len(changed) > 3 else ""
@@ -446,8 +467,6 @@ def open_built(
                                 hint="Run secongraph build.")  # fmt: skip
         stale.changed = tuple(changed)
         raise stale
-    manifest = read_manifest(folder)
-    assert manifest is not None
     store = _open(folder, read_only=True, engine=engine)
     store.files = _files_from(manifest, inputs)
     return store

@@ -104,9 +104,11 @@ def export_many(store: Store, targets: Mapping[Path, ExportFormat]) -> list[Path
     dumped = {path: fmt.rdf_format for path, fmt in targets.items() if fmt != ExportFormat.JSONLD}
     if dumped:
         store.dumps(dumped)
-    for path, fmt in targets.items():
-        if fmt == ExportFormat.JSONLD:
-            write_atomically(path, compacted_json_ld(store).encode())
+    linked = [path for path, fmt in targets.items() if fmt == ExportFormat.JSONLD]
+    if linked:
+        text = compacted_json_ld(store).encode()  # compacted once, however many files
+        for path in linked:
+            write_atomically(path, text)
     return list(targets)
 
 
