@@ -11,8 +11,16 @@ the child's peak resident memory. Beside them, in the same run:
   named graphs, as the library asks; parameter defaults bound by the same ``BIND`` clauses the
   library writes, ``sandbox.bind_values``; the child also reports the query's own time, without
   start-up and opening, in brackets);
+- **raw pyoxigraph with igraph** for the network: one SPARQL question for each organisation's
+  top-level events and projects (``NETWORK_PAIRS``), the ties counted in numpy and igraph's
+  sampled betweenness, eigenvector and Louvain with secongraph's settings. ``network stats``
+  stands beside it on the built store; ``build`` with metrics beside it after ``bulk_load`` into
+  memory and pyoxigraph's own Turtle and TriG dumps;
+- **raw pyoxigraph's own dump** of each export format from the built store, beside ``export``
+  (its JSON-LD is not compacted with a context). No raw engine draws a map: ``maps`` has none;
 - **pure rdflib**, one run in one child process: ``Dataset`` parsing the same files, each into
-  its named graph, then each question with ``initBindings`` in a forked process stopped after
+  its named graph, then each question with ``initBindings``, the same ties measured by networkx
+  and ``Dataset.serialize`` of each export format, each in a forked process stopped after
   ``--rdflib-timeout`` seconds (in-process times, no start-up).
 
 Peak memory is the child's maximum resident set size as ``/usr/bin/time -f %M`` reports it (or,
@@ -70,6 +78,63 @@ built = build_on_disk(Path(sys.argv[1]), Path(sys.argv[2]), metrics=False)
 print(json.dumps({"seconds": time.perf_counter() - start, "quads": len(built.store)}))
 """
 
+# The co-participation network as the raw tools count it: one SPARQL question for (unit,
+# organisation), the pairs of each unit's organisations in numpy, igraph's metrics with the
+# settings secongraph uses (betweenness sampled from 100 sources above 2,000 nodes, seed 42).
+RAW_NETWORK = """import json, random, sys, time
+import igraph, numpy as np, pyoxigraph as ox
+job = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+if "store" in job:
+    store = ox.Store.read_only(job["store"])
+else:
+    store = ox.Store()
+    for path, graph in job["files"]:
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+agents, members = {}, {}
+answer = store.query(job["sparql"], prefixes=job["prefixes"], use_default_graph_as_union=True)
+for unit, agent in answer:
+    members.setdefault(unit.value, set()).add(agents.setdefault(agent.value, len(agents)))
+n, by_size, codes = len(agents), {}, [np.zeros(0, np.int64)]
+for organisations in members.values():
+    if len(organisations) > 1:
+        by_size.setdefault(len(organisations), []).append(sorted(organisations))
+for size, table in by_size.items():
+    table, (a, b) = np.array(table, np.int64), np.triu_indices(size, 1)
+    codes.append((table[:, a] * n + table[:, b]).ravel())
+pairs, weight = np.unique(np.concatenate(codes), return_counts=True)
+network = igraph.Graph(n=n, edges=np.column_stack([pairs // n, pairs % n]).tolist())
+network.es["weight"] = weight.astype(float).tolist()
+network.betweenness(directed=False,
+                    sources=random.Random(42).sample(range(n), 100) if n > 2000 else None)
+network.eigenvector_centrality(weights="weight")
+network.community_multilevel(weights="weight")
+for path in job.get("dumps", []):  # a triple format gets every graph's triples
+    fmt = ox.RdfFormat.from_extension(path.rsplit(".", 1)[1])
+    ox.serialize(store if fmt.supports_datasets else (q.triple for q in store), path, fmt)
+print(json.dumps({"seconds": time.perf_counter() - start, "ties": len(pairs)}))
+"""
+
+# What secongraph counts as a tie: two organisations (not stakeholder groups) in one top-level
+# event, or partners of one project.
+NETWORK_PAIRS = """SELECT ?unit ?agent WHERE {
+  { ?x a sg:Participation ; sg:event ?event ; sg:participant ?agent .
+    ?event sg:superEvent* ?unit FILTER NOT EXISTS { ?unit sg:superEvent ?above } }
+  UNION { ?x a sg:Partnership ; sg:member ?agent ; sg:organisation ?unit }
+  FILTER NOT EXISTS { ?agent a sg:ParticipantGroup } }"""
+
+# pyoxigraph's own dump of each export format (its JSON-LD is not compacted with a context).
+RAW_EXPORT = """import json, sys, time
+import pyoxigraph as ox
+job = json.load(open(sys.argv[1]))
+start = time.perf_counter()
+store = ox.Store.read_only(job["store"])
+for path in job["dumps"]:  # a triple format gets every graph's triples
+    fmt = ox.RdfFormat.from_extension(path.rsplit(".", 1)[1])
+    ox.serialize(store if fmt.supports_datasets else (q.triple for q in store), path, fmt)
+print(json.dumps({"seconds": time.perf_counter() - start, "quads": len(store)}))
+"""
+
 RAW_SHACL = """import json, sys, time
 import pyshacl, rdflib
 job = json.load(open(sys.argv[1]))
@@ -116,18 +181,49 @@ def ask(sparql, bindings, pipe):
     rows = len(list(dataset.query(sparql, initBindings=bindings)))
     pipe.send((time.perf_counter() - start, rows))
 
+def network(sparql, pipe):  # the same ties, counted and measured with networkx
+    import networkx as nx
+    start = time.perf_counter()
+    members = {}
+    for unit, agent in dataset.query(sparql):
+        members.setdefault(unit, set()).add(agent)
+    graph = nx.Graph()
+    for organisations in members.values():
+        ordered = sorted(organisations)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                graph.add_edge(a, b, weight=graph.get_edge_data(a, b, {"weight": 0})["weight"] + 1)
+    nx.betweenness_centrality(graph, k=min(100, len(graph)), seed=42, weight=None)
+    nx.eigenvector_centrality(graph, weight="weight", max_iter=1000)
+    nx.community.louvain_communities(graph, weight="weight", seed=42)
+    pipe.send((time.perf_counter() - start, graph.number_of_edges()))
+
+def export(folder, pipe):
+    start = time.perf_counter()
+    for fmt in ("turtle", "trig", "nt", "nquads", "json-ld", "xml"):
+        dataset.serialize(destination=f"{folder}/export.{fmt}", format=fmt)
+    pipe.send((time.perf_counter() - start, len(dataset)))
+
 context = multiprocessing.get_context("fork")
-for name, question in job["questions"].items():
-    bindings = {k: term(*v) for k, v in question["bindings"].items()}
+
+def timed(target, *arguments):
+    # in-process (seconds, count) of target, or None when stopped at the timeout
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=ask, args=(job["prologue"] + question["sparql"], bindings, send))
+    child = context.Process(target=target, args=(*arguments, send))
     child.start()
-    if receive.poll(job["timeout"]):
-        report["questions"][name] = receive.recv()
-    else:
-        report["questions"][name] = None
+    found = receive.recv() if receive.poll(job["timeout"]) else None
+    if found is None:
         child.kill()
     child.join()
+    return found
+
+for name, question in job["questions"].items():
+    bindings = {k: term(*v) for k, v in question["bindings"].items()}
+    report["questions"][name] = timed(ask, job["prologue"] + question["sparql"], bindings)
+if "network" in job:
+    report["network"] = timed(network, job["prologue"] + job["network"])
+if "export" in job:
+    report["export"] = timed(export, job["export"])
 print(json.dumps(report))
 """
 
@@ -206,6 +302,12 @@ def measure(command: list[str], repeat: int, *, fresh: Path | None = None) -> Ru
         if not one.seconds:  # stopped at the timeout: the next run would be too
             break
     return total
+
+
+def raw_child(code: str, job: Path, repeat: int, **fields: object) -> Runs:
+    """Measure the raw child ``code`` on the job ``fields`` (written to ``job`` as JSON)."""
+    job.write_text(json.dumps(fields))
+    return measure([sys.executable, "-c", code, str(job)], repeat)
 
 
 def secongraph_command() -> list[str]:
@@ -324,9 +426,8 @@ def raw_text(raw: Runs | None) -> str:
     inner = _inner(raw)
     if not inner:
         return f"{raw.median:.2f}"
-    count = inner.get("rows", inner.get("quads"))
-    unit = "rows" if "rows" in inner else "quads"
-    return f"{raw.median:.2f} ({inner['seconds']:.3f}; {count:,} {unit})"
+    unit = next(u for u in ("rows", "quads", "ties") if u in inner)
+    return f"{raw.median:.2f} ({inner['seconds']:.3f}; {inner[unit]:,} {unit})"
 
 
 def rdflib_text(report: dict, peak: float, name: str, work: str, timeout: float) -> str:
@@ -337,6 +438,19 @@ def rdflib_text(report: dict, peak: float, name: str, work: str, timeout: float)
         return f"{report['load']:.2f} (load, {peak:,.0f} MB)"
     if not name:
         return "—"
+    if name in ("network", "export", "build-metrics"):
+        key = "network" if name == "build-metrics" else name
+        if key not in report:
+            return "not run"
+        found = report[key]
+        if name == "build-metrics":  # its load, then the network
+            if found is None:
+                return f"> {report['load'] + timeout:.0f} s (load, then network > {timeout:.0f} s)"
+            return f"{report['load'] + found[0]:.2f} (load and network, {found[1]:,} ties)"
+        if found is None:
+            return f"> {timeout:.0f} s"
+        unit = "ties" if name == "network" else "quads"
+        return f"{found[0]:.2f} ({found[1]:,} {unit})"
     if name not in report["questions"]:
         return "not run (parameter)"
     found = report["questions"][name]
@@ -396,6 +510,7 @@ def main() -> None:
     global TIMEOUT
     TIMEOUT = args.timeout
 
+    from secongraph.export import ExportFormat
     from secongraph.namespaces import PREFIXES
     from secongraph.paths import ontology_files, shapes_file
     from secongraph.store import data_files, graph_name
@@ -442,9 +557,20 @@ def main() -> None:
     shutil.rmtree(folder / "raw", ignore_errors=True)
     rows.append(("build's load (`build_on_disk`, store on disk)", ours_load, raw_disk, ""))
     note("build (cold, with metrics)")
-    rows.append(("`build` (cold, with metrics)",
-                 measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat,
-                         fresh=out), None, ""))  # fmt: skip
+    with_metrics = measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat,
+                           fresh=out)  # fmt: skip
+    note("raw: bulk_load into memory, the ties and igraph's metrics, pyoxigraph's two dumps")
+    raw_dumps = [str(folder / "raw.ttl"), str(folder / "raw.trig")]
+    raw_build = raw_child(
+        RAW_NETWORK,
+        folder / "raw-build.json",
+        args.repeat,
+        files=files,
+        sparql=NETWORK_PAIRS,
+        prefixes=prefixes,
+        dumps=raw_dumps,
+    )
+    rows.append(("`build` (cold, with metrics)", with_metrics, raw_build, "build-metrics"))
     note("build again (nothing changed)")
     rows.append(("`build` again, nothing changed",
                  measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat),
@@ -466,18 +592,28 @@ def main() -> None:
         {} if "questions" in args.skip else library_rows(args, sg, folder, data, prefixes, rows)
     )
 
-    # 4. network stats, maps, export.
-    for work, command in (
-        ("`network stats`", ["network", "stats", "--store", str(store), "--data", str(data)]),
+    # 4. network stats, maps, export; beside them the raw tools doing the same work (no raw
+    # engine draws a map: pyvis is the tool, so maps has no raw figure).
+    exported = [str(folder / f"raw-export.{f.extension}") for f in ExportFormat]
+    for work, command, name, raw_job in (
+        ("`network stats`", ["network", "stats", "--store", str(store), "--data", str(data)],
+         "network", (RAW_NETWORK, {"store": str(store), "sparql": NETWORK_PAIRS,
+                                   "prefixes": prefixes})),
         ("`maps`", ["maps", "--store", str(store), "--data", str(data),
-                    "--out", str(folder / "maps")]),
+                    "--out", str(folder / "maps")], "", None),
         ("`export`", ["export", "--store", str(store), "--data", str(data),
-                      "--out", str(folder / "export")]),
+                      "--out", str(folder / "export")],
+         "export", (RAW_EXPORT, {"store": str(store), "dumps": exported})),
     ):  # fmt: skip
         if command[0] in args.skip:
             continue
         note(work)
-        rows.append((work, measure([*sg, *command], args.repeat), None, ""))
+        ours = measure([*sg, *command], args.repeat)
+        raw = None
+        if raw_job is not None:
+            code, fields = raw_job
+            raw = raw_child(code, folder / f"raw-{name}.json", args.repeat, **fields)
+        rows.append((work, ours, raw, name))
 
     # rdflib: one run, in one child.
     rdflib_report: dict[str, object] = {}
@@ -485,8 +621,14 @@ def main() -> None:
     if not args.no_rdflib:
         note("rdflib: load and questions (one run)")
         job = folder / "rdflib.json"
+        extra: dict[str, str] = {}
+        if "network" not in args.skip:
+            extra["network"] = NETWORK_PAIRS
+        if "export" not in args.skip:
+            (folder / "rdflib-export").mkdir()
+            extra["export"] = str(folder / "rdflib-export")
         job.write_text(json.dumps({"files": files, "questions": questions, "prologue": prologue,
-                                   "timeout": args.rdflib_timeout}))  # fmt: skip
+                                   "timeout": args.rdflib_timeout, **extra}))  # fmt: skip
         done = run_child([sys.executable, "-c", RDFLIB, str(job)])
         rdflib_peak = done.peak
         if done.failed:

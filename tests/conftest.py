@@ -23,6 +23,12 @@ from secongraph.store import Store, build_store, data_files
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One build day for the whole run (the reproducible builds convention that ``build_day``
+    reads): graphs computed before and after midnight must record the same day."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The project's curated data folder."""

@@ -19,9 +19,11 @@ SELECT ?document ?title WHERE { ?document a sg:SourceDocument ; dcterms:title ?t
 _NEWEST = (
     sparql_prologue()
     + """
-SELECT (MAX(STR(?created)) AS ?newest) WHERE { ?graph a sg:SourceGraph ; dcterms:created ?created }
+SELECT (MAX(STR(?created)) AS ?newest) WHERE {
+  ?graph a sg:SourceGraph ; dcterms:created ?created
+  FILTER NOT EXISTS { ?graph sg:method <https://w3id.org/secongraph/vocab/method/computed> } }
 """
-)
+)  # what was computed from the data, such as the metrics, is not a fact recorded
 
 
 def source_titles(store: Store) -> dict[str, str]:
@@ -37,7 +39,8 @@ def source_titles(store: Store) -> dict[str, str]:
 
 def data_caption(store: Store) -> str:
     """Return the caption naming the map's data: the folder of its files (name only), how many
-    files and statements, and the newest date its source graphs were recorded (``dcterms:created``).
+    files and statements, and the newest date its source graphs were recorded (``dcterms:created``;
+    a computed graph, such as the metrics, records when it was computed, not a fact).
 
     Examples
     --------

@@ -63,7 +63,13 @@ from .projections import (
     partnership_network,
     region_network,
 )
-from .rdf import METRICS_GRAPH, add_collaboration_metrics, add_metrics, metrics_graph
+from .rdf import (
+    METRICS_GRAPH,
+    add_collaboration_metrics,
+    add_metrics,
+    metric_triples,
+    metrics_graph,
+)
 
 __all__ = [
     "METRICS",
@@ -81,6 +87,7 @@ __all__ = [
     "compute_metrics",
     "compute_tie_metrics",
     "export_network",
+    "metric_triples",
     "metrics_graph",
     "organisation_event",
     "partnership_network",

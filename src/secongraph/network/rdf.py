@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, URIRef
 
 from ..errors import SecongraphError
 from ..namespaces import ID, SG, VOCAB, bind_prefixes
@@ -34,6 +34,21 @@ PROJECT_IRI = str(ID["organisation/secongraph-project"])
 # --------------------------------------------------------------------------------------------
 # Write-back as RDF
 # --------------------------------------------------------------------------------------------
+
+
+def _iri(term: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+_TYPE, _LABEL, _METHOD = _iri(RDF.type), _iri(RDFS.label), _iri(SG.method)
+_GENERATED_BY, _ATTRIBUTED_TO = _iri(PROV.wasGeneratedBy), _iri(PROV.wasAttributedTo)
+_DERIVED_FROM, _ASSOCIATED_WITH = _iri(PROV.wasDerivedFrom), _iri(PROV.wasAssociatedWith)
+_CREATED, _PARAMETER, _PROJECTION = _iri(DCTERMS.created), _iri(SG.parameter), _iri(SG.projection)
+_SEED, _METRICS_OF, _METRICS_RUN_OF = _iri(SG.randomSeed), _iri(SG.metricsOf), _iri(SG.metricsRun)
+_SOURCE_GRAPH, _METRICS_RUN, _NODE_METRICS = (
+    _iri(SG.SourceGraph), _iri(SG.MetricsRun), _iri(SG.NodeMetrics)
+)  # fmt: skip
+_XSD_DATE, _XSD_INTEGER, _XSD_DOUBLE = _iri(XSD.date), _iri(XSD.integer), _iri(XSD.double)
 
 METRIC_PREDICATES = dict(
     zip(
@@ -74,6 +89,19 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
     SecongraphError
         If the graph has no metrics yet.
     """
+    ntriples = ox.serialize(metric_triples(graph, run=run), format=ox.RdfFormat.N_TRIPLES)
+    return bind_prefixes(Graph(identifier=URIRef(METRICS_GRAPH))).parse(data=ntriples, format="nt")
+
+
+def metric_triples(graph: nx.Graph, *, run: Mapping[str, Any]) -> list[ox.Triple]:
+    """The triples of :func:`metrics_graph`, as pyoxigraph makes them: what a store loads
+    without an rdflib term per triple.
+
+    Raises
+    ------
+    SecongraphError
+        If the graph has no metrics yet.
+    """
     if "metrics" not in graph.graph:
         raise SecongraphError(
             "The network has no metrics.", hint="Call compute_metrics(graph) first."
@@ -92,40 +120,43 @@ def metrics_graph(graph: nx.Graph, *, run: Mapping[str, Any]) -> Graph:
     computed = {k: v for k, v in graph.graph["metrics"].items() if k != "seed"}
     parameters = {**settings, **computed}
     slug = _slug("--".join([projection, *(f"{k}-{v}" for k, v in sorted(settings.items()))]))
-    run_iri = URIRef(ID[f"metrics-run/{slug}"])
-    rdf = bind_prefixes(Graph(identifier=URIRef(METRICS_GRAPH)))
-    me = URIRef(METRICS_GRAPH)
-    rdf.add((me, RDF.type, SG.SourceGraph))
-    rdf.add(
-        (
-            me,
-            RDFS.label,
-            Literal(f"Network metrics of the {projection} network", lang="en"),
-        )
-    )
-    rdf.add((me, SG.method, URIRef(COMPUTED)))
-    rdf.add((me, PROV.wasGeneratedBy, run_iri))
-    rdf.add((me, PROV.wasAttributedTo, URIRef(PROJECT_IRI)))
-    rdf.add((me, DCTERMS.created, Literal(day)))
-    for source in _sources(graph):
-        rdf.add((me, PROV.wasDerivedFrom, URIRef(source)))
-    rdf.add((run_iri, RDF.type, SG.MetricsRun))
-    rdf.add((run_iri, RDFS.label, Literal(f"{projection} network metrics", lang="en")))
-    rdf.add((run_iri, SG.projection, Literal(projection)))
-    rdf.add((run_iri, SG.randomSeed, Literal(seed)))
-    rdf.add((run_iri, DCTERMS.created, Literal(day)))
-    rdf.add((run_iri, PROV.wasAssociatedWith, URIRef(PROJECT_IRI)))
-    for name, value in sorted(parameters.items()):
-        rdf.add((run_iri, SG.parameter, Literal(f"{name}={value}")))
+    run_iri = ox.NamedNode(str(ID[f"metrics-run/{slug}"]))
+    me, project = ox.NamedNode(METRICS_GRAPH), ox.NamedNode(PROJECT_IRI)
+    created = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+    triples = [
+        ox.Triple(me, _TYPE, _SOURCE_GRAPH),
+        ox.Triple(me, _LABEL, ox.Literal(f"Network metrics of the {projection} network",
+                                         language="en")),
+        ox.Triple(me, _METHOD, ox.NamedNode(COMPUTED)),
+        ox.Triple(me, _GENERATED_BY, run_iri),
+        ox.Triple(me, _ATTRIBUTED_TO, project),
+        ox.Triple(me, _CREATED, created),
+    ]  # fmt: skip
+    triples += [ox.Triple(me, _DERIVED_FROM, ox.NamedNode(s)) for s in _sources(graph)]
+    triples += [
+        ox.Triple(run_iri, _TYPE, _METRICS_RUN),
+        ox.Triple(run_iri, _LABEL, ox.Literal(f"{projection} network metrics", language="en")),
+        ox.Triple(run_iri, _PROJECTION, ox.Literal(projection)),
+        ox.Triple(run_iri, _SEED, ox.Literal(str(seed), datatype=_XSD_INTEGER)),
+        ox.Triple(run_iri, _CREATED, created),
+        ox.Triple(run_iri, _ASSOCIATED_WITH, project),
+    ]
+    triples += [
+        ox.Triple(run_iri, _PARAMETER, ox.Literal(f"{name}={value}"))
+        for name, value in sorted(parameters.items())
+    ]
+    predicates = [(name, ox.NamedNode(str(p))) for name, p in METRIC_PREDICATES.items()]
     for node, data in graph.nodes(data=True):
-        record = URIRef(ID[f"metrics/{slug}/{_tail(str(node))}"])
-        rdf.add((record, RDF.type, SG.NodeMetrics))
-        rdf.add((record, SG.metricsOf, URIRef(str(node))))
-        rdf.add((record, SG.metricsRun, run_iri))
-        for name, predicate in METRIC_PREDICATES.items():
-            if name in data:
-                rdf.add((record, predicate, _number(name, data[name])))
-    return rdf
+        record = ox.NamedNode(str(ID[f"metrics/{slug}/{_tail(str(node))}"]))
+        triples.append(ox.Triple(record, _TYPE, _NODE_METRICS))
+        triples.append(ox.Triple(record, _METRICS_OF, ox.NamedNode(str(node))))
+        triples.append(ox.Triple(record, _METRICS_RUN_OF, run_iri))
+        triples += [
+            ox.Triple(record, predicate, _number(name, data[name]))
+            for name, predicate in predicates
+            if name in data
+        ]
+    return triples
 
 
 def build_day() -> date:
@@ -137,13 +168,13 @@ def build_day() -> date:
     return date.today()
 
 
-def _number(metric: str, value: float) -> Literal:
+def _number(metric: str, value: float) -> ox.Literal:
     """A metric as a literal with one fixed lexical form: ``xsd:double`` written with Python's
     shortest round-trip ``repr`` for the centralities, ``xsd:integer`` for counts and communities,
     so every engine and every export keeps exactly the same literal."""
     if metric in ("betweenness", "eigenvector"):
-        return Literal(repr(float(value)), datatype=XSD.double)
-    return Literal(str(int(value)), datatype=XSD.integer)
+        return ox.Literal(repr(float(value)), datatype=_XSD_DOUBLE)
+    return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
 
 
 def _sources(graph: nx.Graph) -> list[str]:
@@ -163,7 +194,7 @@ def _tail(iri: str) -> str:
     return iri.removeprefix(str(ID)) if iri.startswith(str(ID)) else quote(iri, safe="")
 
 
-def add_metrics(store: Store, graph: nx.Graph, run: Mapping[str, Any]) -> Graph:
+def add_metrics(store: Store, graph: nx.Graph, run: Mapping[str, Any]) -> list[ox.Triple]:
     """Load the metrics of ``graph`` into ``store`` as the named graph :data:`METRICS_GRAPH`.
 
     The named graph is replaced: the store holds the metrics of one run at a time.
@@ -179,19 +210,18 @@ def add_metrics(store: Store, graph: nx.Graph, run: Mapping[str, Any]) -> Graph:
 
     Returns
     -------
-    rdflib.Graph
-        The metrics graph that was loaded.
+    list of pyoxigraph.Triple
+        The triples that were loaded (:func:`metric_triples`).
 
     Raises
     ------
     SecongraphError
         If the graph has no metrics yet.
     """
-    rdf = metrics_graph(graph, run=run)
-    ntriples = rdf.serialize(format="nt", encoding="utf-8")
-    store.replace_graph(METRICS_GRAPH, ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    logger.info("loaded %d metric triples into <%s>", len(rdf), METRICS_GRAPH)
-    return rdf
+    triples = metric_triples(graph, run=run)
+    store.replace_graph(METRICS_GRAPH, triples)
+    logger.info("loaded %d metric triples into <%s>", len(triples), METRICS_GRAPH)
+    return triples
 
 
 def add_collaboration_metrics(store: Store, *, seed: int = 42) -> nx.Graph:
