@@ -20,7 +20,8 @@ from click.testing import CliRunner
 
 from secongraph import cli as cli_module
 from secongraph.errors import SecongraphError, SourceError
-from secongraph.maps import MAP_KINDS, map_html, render_map, write_maps
+from secongraph.maps import MAP_KINDS, map_html, project_map, render_map, write_maps
+from secongraph.network.facts import Facts, facts_read_once
 from secongraph.paths import nuts_outlines_folder
 from secongraph.reference import NUTS_CREDIT, NUTS_FOLDER, nuts_outlines
 
@@ -472,3 +473,23 @@ def test_injected_strings_stay_text(browser: Any, tmp_path: Path) -> None:
         assert page.page.locator("#details img, #legend img, #search-results img, b").count() == 0
         assert page.errors == []
         assert page.requests == [path.as_uri()]
+
+
+def test_maps_drawn_together_are_the_maps_drawn_one_by_one(
+    secon_store: Any, secon_maps: dict[str, Path], data_dir: Path, tmp_path: Path
+) -> None:
+    """write_maps reads the store's facts once for every map; each page is the one drawn alone."""
+    assert set(secon_maps) == set(MAP_KINDS)
+    for kind, together in secon_maps.items():
+        alone = project_map(
+            secon_store, kind, tmp_path / f"{kind}.html", reference_dir=data_dir / NUTS_FOLDER
+        )
+        assert alone.read_bytes() == together.read_bytes(), kind
+
+
+def test_facts_are_read_once_per_store_only_within_the_block(secon_store: Any) -> None:
+    assert Facts.load(secon_store) is not Facts.load(secon_store)
+    with facts_read_once():
+        first = Facts.load(secon_store)
+        assert Facts.load(secon_store) is first
+    assert Facts.load(secon_store) is not first

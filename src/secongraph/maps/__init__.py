@@ -224,18 +224,21 @@ def write_maps(
     SourceError
         The outlines cannot be read.
     """
+    from ..network.facts import facts_read_once
+
     written = []
-    for kind in MAP_KINDS:
-        try:
-            path = project_map(
-                store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir,
-                entity_base=entity_base,
-            )  # fmt: skip
-        except ParameterError as error:
-            if skipped:
-                skipped(kind, f"the data cannot fill it ({error.message.rstrip('.')})")
-            continue
-        written.append(path)
+    with facts_read_once():  # every map projects the same store
+        for kind in MAP_KINDS:
+            try:
+                path = project_map(
+                    store, kind, out_dir / f"map-{kind}.html", reference_dir=reference_dir,
+                    entity_base=entity_base,
+                )  # fmt: skip
+            except ParameterError as error:
+                if skipped:
+                    skipped(kind, f"the data cannot fill it ({error.message.rstrip('.')})")
+                continue
+            written.append(path)
     return written
 
 

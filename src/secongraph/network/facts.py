@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -115,6 +118,21 @@ def _added(methods: set[str | None]) -> str | None:
     return None if not names or None in names else min(n for n in names if n)
 
 
+_SHARED: ContextVar[dict[int, tuple[Store, Facts]] | None] = ContextVar("facts", default=None)
+
+
+@contextmanager
+def facts_read_once() -> Iterator[None]:
+    """Within the block, :meth:`Facts.load` reads each store once, for work that draws several
+    projections of a store it does not change (``maps``): at a million triples, reading the
+    facts takes tens of seconds."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 @dataclass(frozen=True)
 class Pair:
     agent: str
@@ -172,6 +190,18 @@ class Facts:
 
     @classmethod
     def load(cls, store: Store) -> Facts:
+        """What ``store`` says for the projections; read once per store within
+        :func:`facts_read_once`."""
+        shared = _SHARED.get()
+        if shared is not None and id(store) in shared:
+            return shared[id(store)][1]
+        facts = cls._read(store)
+        if shared is not None:
+            shared[id(store)] = (store, facts)  # the store is kept, so its id is not reused
+        return facts
+
+    @classmethod
+    def _read(cls, store: Store) -> Facts:
         facts = cls(pairs=_pairs(store.select_terms(_PAIRS)))
         for r in store.select_terms(_TYPES):
             facts.types[r["s"].value].add(r["o"].value)
