@@ -501,8 +501,10 @@ def main() -> None:
                         help="seconds each rdflib question may take")  # fmt: skip
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
     parser.add_argument("--skip", default="", type=lambda text: set(filter(None, text.split(","))),
-                        help="works to leave out, comma-separated: validate, questions, network, "
-                             "maps, export (a 10M run asks for build and questions only)")  # fmt: skip
+                        help="works to leave out, comma-separated: disk-load (build's load beside raw "
+                             "loading file by file on disk), metrics (the build with metrics; the "
+                             "questions then read a store without them), validate, questions, "
+                             "network, maps, export")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds each whole-process run may take")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -540,41 +542,40 @@ def main() -> None:
 
     # 1. build: cold without metrics, cold with metrics, incremental.
     note("build --no-metrics (cold)")
-    cold = folder / "cold"
+    # without the build with metrics, the last cold build is the store the questions read
+    cold = out if "metrics" in args.skip else folder / "cold"
     built = measure([*sg, "build", "--data", str(data), "--out", str(cold), "--no-metrics"],
                     args.repeat, fresh=cold)  # fmt: skip
-    shutil.rmtree(cold, ignore_errors=True)
+    if cold != out:
+        shutil.rmtree(cold, ignore_errors=True)
     note("raw pyoxigraph bulk_load")
     raw_load = measure([sys.executable, "-c", RAW_LOAD, str(files_json)], args.repeat)
     rows.append(("`build --no-metrics` (cold)", built, raw_load, ""))
-    note("build's load alone (built.build_on_disk) and raw bulk_load, both into a store on disk")
-    load = folder / "load"
-    ours_load = measure([sys.executable, "-c", OUR_LOAD, str(data), str(load)], args.repeat,
-                        fresh=load)  # fmt: skip
-    raw_disk = measure([sys.executable, "-c", RAW_LOAD, str(files_json), str(folder / "raw")],
-                       args.repeat, fresh=folder / "raw")  # fmt: skip
-    shutil.rmtree(load, ignore_errors=True)
-    shutil.rmtree(folder / "raw", ignore_errors=True)
-    rows.append(("build's load (`build_on_disk`, store on disk)", ours_load, raw_disk, ""))
-    note("build (cold, with metrics)")
-    with_metrics = measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat,
-                           fresh=out)  # fmt: skip
-    note("raw: bulk_load into memory, the ties and igraph's metrics, pyoxigraph's two dumps")
-    raw_dumps = [str(folder / "raw.ttl"), str(folder / "raw.trig")]
-    raw_build = raw_child(
-        RAW_NETWORK,
-        folder / "raw-build.json",
-        args.repeat,
-        files=files,
-        sparql=NETWORK_PAIRS,
-        prefixes=prefixes,
-        dumps=raw_dumps,
-    )
-    rows.append(("`build` (cold, with metrics)", with_metrics, raw_build, "build-metrics"))
+    if "disk-load" not in args.skip:
+        note(
+            "build's load alone (built.build_on_disk) and raw bulk_load, both into a store on disk"
+        )
+        load = folder / "load"
+        ours_load = measure([sys.executable, "-c", OUR_LOAD, str(data), str(load)], args.repeat,
+                            fresh=load)  # fmt: skip
+        raw_disk = measure([sys.executable, "-c", RAW_LOAD, str(files_json), str(folder / "raw")],
+                           args.repeat, fresh=folder / "raw")  # fmt: skip
+        shutil.rmtree(load, ignore_errors=True)
+        shutil.rmtree(folder / "raw", ignore_errors=True)
+        rows.append(("build's load (`build_on_disk`, store on disk)", ours_load, raw_disk, ""))
+    build = [*sg, "build", "--data", str(data), "--out", str(out)]
+    if "metrics" in args.skip:
+        build.append("--no-metrics")
+    else:
+        note("build (cold, with metrics)")
+        with_metrics = measure(build, args.repeat, fresh=out)
+        note("raw: bulk_load into memory, the ties and igraph's metrics, pyoxigraph's two dumps")
+        raw_build = raw_child(RAW_NETWORK, folder / "raw-build.json", args.repeat, files=files,
+                              sparql=NETWORK_PAIRS, prefixes=prefixes,
+                              dumps=[str(folder / "raw.ttl"), str(folder / "raw.trig")])  # fmt: skip
+        rows.append(("`build` (cold, with metrics)", with_metrics, raw_build, "build-metrics"))
     note("build again (nothing changed)")
-    rows.append(("`build` again, nothing changed",
-                 measure([*sg, "build", "--data", str(data), "--out", str(out)], args.repeat),
-                 None, ""))  # fmt: skip
+    rows.append(("`build` again, nothing changed", measure(build, args.repeat), None, ""))
 
     # 2. validate.
     if "validate" not in args.skip:
