@@ -194,6 +194,17 @@ def test_brokers_answers_without_asking_for_the_metrics(data_dir: Path) -> None:
     assert run(data_dir, "brokers", "--no-metrics").stderr.endswith("0 row(s).\n")
 
 
+def test_the_metrics_are_computed_only_for_a_question_that_names_them(data_dir: Path) -> None:
+    added = "Added the metrics of"
+    assert added in run(data_dir, "brokers").stderr
+    assert added not in run(data_dir, "lead-partner").stderr
+    ask = (
+        "SELECT ?o WHERE { GRAPH <https://w3id.org/secongraph/graph/network-metrics> { ?r ?p ?o } }"
+    )
+    assert added in run(data_dir, "-q", ask).stderr
+    assert added not in run(data_dir, "-q", "SELECT ?o WHERE { ?o a sg:Municipality }").stderr
+
+
 def test_an_inline_query_from_the_option_or_standard_input(data_dir: Path) -> None:
     text = "SELECT ?code WHERE { ?c a sg:Country ; sg:isoCode ?code } ORDER BY ?code"
     inline = run(data_dir, "-q", text, "--format", "csv")

@@ -677,7 +677,9 @@ def query_run(name: str | None, file: Path | None, text: str | None, params: tup
     """Run a question (or a query of --file or -q) and print its rows, answer or triples.
 
     A query of --file or -q may also be an ASK (prints true or false) or a CONSTRUCT or DESCRIBE
-    (prints Turtle, N-Triples or JSON-LD), on the embedded store.
+    (prints Turtle, N-Triples or JSON-LD), on the embedded store. When the graph has no metrics
+    (built with --no-metrics), they are computed first in memory, only for a question that names
+    them (sg:betweenness, sg:metricsOf, … or their graph).
 
     \b
     Example:
@@ -689,7 +691,14 @@ def query_run(name: str | None, file: Path | None, text: str | None, params: tup
         secongraph query run timeline --endpoint http://127.0.0.1:7878/query
         secongraph query run brokers --metrics
     """
-    from .queries import check, parse_params, resolve_query, run_query, undeclared_terms
+    from .queries import (
+        check,
+        parse_params,
+        resolve_query,
+        run_query,
+        undeclared_terms,
+        uses_metrics,
+    )
     from .store import Store
 
     if text == "-":
@@ -711,7 +720,8 @@ def query_run(name: str | None, file: Path | None, text: str | None, params: tup
 
         target: Endpoint | Store = Endpoint(endpoint, timeout=timeout, max_bytes=max_mib * 2**20)
     else:
-        target = _load(data_dir, store_dir=store_dir, engine=engine, metrics=metrics)
+        needed = metrics and uses_metrics(named.sparql)  # computing them can take minutes
+        target = _load(data_dir, store_dir=store_dir, engine=engine, metrics=needed)
     if named.form != "SELECT":
         assert isinstance(target, Store)
         _print_answer(target.query(named.sparql, bindings=named.bind(values), origin=named.name,

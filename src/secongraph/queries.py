@@ -47,7 +47,7 @@ from rdflib.term import Identifier
 
 from ._sg import SG
 from .errors import ParameterError, QueryError
-from .namespaces import PREFIXES
+from .namespaces import GRAPH, PREFIXES
 from .paths import package_folder
 from .results import QueryResult
 from .sandbox import (
@@ -490,16 +490,39 @@ def undeclared_terms(text: str) -> list[tuple[str, list[str]]]:
     [('sg:countryCode', ['sg:country', 'sg:Country', 'sg:nutsCode'])]
     """
     declared = sorted(SG.__annotations__)
+    return [
+        (f"sg:{term}", [f"sg:{near}" for near in difflib.get_close_matches(term, declared, n=3)])
+        for term in _sg_terms(text)
+        if term not in SG.__annotations__
+    ]
+
+
+def _sg_terms(text: str) -> list[str]:
+    """The local names of the ``sg:`` terms ``text`` uses (prefixed or as full IRIs), once each."""
     own = _SG_DECLARED.search(text)
     used = [] if own and own.group(1) != str(PREFIXES["sg"]) else [
         match.group(1) for _, code in code_segments(text) for match in _SG_PREFIXED.finditer(code)
     ]  # fmt: skip
     used += _SG_IRI.findall(strip_comments(text))
-    return [
-        (f"sg:{term}", [f"sg:{near}" for near in difflib.get_close_matches(term, declared, n=3)])
-        for term in dict.fromkeys(used)
-        if term not in SG.__annotations__
-    ]
+    return list(dict.fromkeys(used))
+
+
+_METRIC_TERMS = frozenset({"NodeMetrics", "MetricsRun", "metricsOf", "metricsRun", "degree",
+                           "weightedDegree", "betweenness", "eigenvector", "community"})  # fmt: skip
+
+
+def uses_metrics(text: str) -> bool:
+    """Whether ``text`` asks for the collaboration metrics: it names a term of their records or
+    their named graph. Only such a question needs them computed for a store built without them.
+
+    Examples
+    --------
+    >>> uses_metrics("SELECT ?o ?b WHERE { ?m sg:metricsOf ?o ; sg:betweenness ?b }")
+    True
+    >>> uses_metrics("SELECT ?o WHERE { ?o a sg:Municipality }")
+    False
+    """
+    return str(GRAPH["network-metrics"]) in text or not _METRIC_TERMS.isdisjoint(_sg_terms(text))
 
 
 def check(
