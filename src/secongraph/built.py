@@ -5,9 +5,14 @@ with a manifest (``manifest.json``) of every file it was built from, the file's 
 versions that built it. As git and make do, a file whose size and modification time are those the
 manifest recorded is not read again to tell whether it changed (a time is recorded only once the
 file has settled, two seconds after it was last written). A rebuild reloads only the named graphs
-whose files changed (and the metrics, when anything did). The other commands open the store read-only when it is current: the
-data folder is the one it was built from and no file has changed since. A stale store is reported
-in one line and the data is loaded in memory instead, as it is when there is no built store.
+whose files changed (and the metrics, when anything did). The other commands open the store
+read-only when it is current: the data folder is the one it was built from and no file has
+changed since. A stale store is reported in one line and the data is loaded in memory instead, as
+it is when there is no built store.
+
+A first build works on a copy in memory (the metrics, the dumps and the counts read the whole
+graph, which Oxigraph's store on disk gives string by string) and writes the store on disk from it
+in one bulk load.
 
 While ``build`` updates a store its manifest is removed first, so a build that is cut short leaves
 a store that no command trusts, and the next build starts afresh.
