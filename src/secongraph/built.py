@@ -287,7 +287,7 @@ def _build(folder: Path, data_dir: Path, *, metrics: bool, progress: Progress | 
     for path, graph, quads, is_ontology in parsed:
         _drop(store, graph)
         store.add_file(path, graph, quads, ontology=is_ontology)
-    _add_metrics(store, inputs, metrics=metrics, redo=metrics_changed)
+    _count_files_and_metrics(store, inputs, metrics=metrics, redo=metrics_changed)
     store.oxigraph.flush()
     _write_manifest(folder, data_dir, digests, store, metrics)
     return Build(store, tuple(p for p, *_ in parsed), tuple(removed), metrics_changed)
@@ -315,7 +315,7 @@ def _build_afresh(
                 progress(path)
 
     working.oxigraph.bulk_extend(every_quad())
-    _add_metrics(working, inputs, metrics=metrics, redo=True)
+    _count_files_and_metrics(working, inputs, metrics=metrics, redo=True)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -336,7 +336,7 @@ def _build_afresh(
     return Build(working, tuple(path for path, _ in inputs.values()), (), True)
 
 
-def _add_metrics(
+def _count_files_and_metrics(
     store: Store, inputs: dict[str, tuple[Path, bool]], *, metrics: bool, redo: bool
 ) -> None:
     """Count the files, and add or drop the metrics."""

@@ -8,6 +8,7 @@ import os
 from rdflib import Literal
 
 from ..namespaces import sparql_prologue
+from ..network.rdf import COMPUTED
 from ..store import Store
 
 _TITLES = (
@@ -21,7 +22,9 @@ _NEWEST = (
     + """
 SELECT (MAX(STR(?created)) AS ?newest) WHERE {
   ?graph a sg:SourceGraph ; dcterms:created ?created
-  FILTER NOT EXISTS { ?graph sg:method <https://w3id.org/secongraph/vocab/method/computed> } }
+  FILTER NOT EXISTS { ?graph sg:method <"""
+    + COMPUTED
+    + """> } }
 """
 )  # what was computed from the data, such as the metrics, is not a fact recorded
 
