@@ -39,6 +39,7 @@ from secongraph.network import (
     region_network,
     top_brokers,
 )
+from secongraph.network import metrics as network_metrics
 from secongraph.network.projections import _Context, added_by_method
 from secongraph.store import Store, build_store, data_files
 from secongraph.validate import validate
@@ -580,6 +581,16 @@ def test_eigenvector_known_answers_and_disconnected_graphs():
     assert math.fsum(v**2 for _, v in parts.nodes(data="eigenvector")) == pytest.approx(
         5 / 6, abs=1e-4
     )
+
+
+def test_ties_given_to_igraph_a_block_at_a_time_give_the_same_metrics(
+    secon_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    graph = _oracle_graphs(secon_store)["synthetic"]
+    whole = compute_metrics(graph.copy())
+    monkeypatch.setattr(network_metrics, "_EDGE_BLOCK", 7)  # 310 ties in 45 blocks
+    in_blocks = compute_metrics(graph.copy())
+    assert dict(in_blocks.nodes(data=True)) == dict(whole.nodes(data=True))
 
 
 def test_communities_are_numbered_by_size_then_smallest_member():

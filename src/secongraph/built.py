@@ -49,7 +49,7 @@ from .store import (
     Engine,
     LoadedFile,
     Store,
-    data_files,
+    data_files_by_key,
     graph_name,
     parse_file,
 )
@@ -209,7 +209,7 @@ def inputs_of(data_dir: Path) -> dict[str, tuple[Path, bool]]:
     their path in the data folder."""
     ontology = package_folder("ontology")
     inputs = {f"ontology/{p.relative_to(ontology)}": (p, True) for p in ontology_files()}
-    inputs |= {str(p.relative_to(data_dir)): (p, False) for p in data_files(data_dir)}
+    inputs |= {key: (p, False) for key, p in data_files_by_key(data_dir).items()}
     return inputs
 
 

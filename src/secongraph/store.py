@@ -109,10 +109,16 @@ def graph_name(path: Path, *, ontology: bool = False) -> str:
     'https://w3id.org/secongraph/graph/vocab-topics'
     """
     if not ontology:
-        return str(GRAPH[path.stem])
+        return _graph_of_stem(path.stem)
     if path.parent.name == "vocab":
         return str(GRAPH[f"vocab-{path.stem}"])
     return str(GRAPH["ontology"])
+
+
+def _graph_of_stem(stem: str) -> str:
+    """The graph name of a data file named ``stem`` and an extension (a plain string: this is
+    made for every file of a programme's data each time a built store is opened)."""
+    return f"{GRAPH}{stem}"
 
 
 def reserved_graph(name: str) -> str | None:
@@ -151,66 +157,88 @@ def data_files(data_dir: Path) -> list[Path]:
         If ``data_dir`` is not a folder; if a file's name cannot make a graph name, names a
         reserved graph or the same graph as another file; if a file links outside the folder.
     """
+    return list(data_files_by_key(data_dir).values())
+
+
+def data_files_by_key(data_dir: Path) -> dict[str, Path]:
+    """The files of :func:`data_files`, in the same order, by their path relative to
+    ``data_dir`` (the key a build's manifest records them by).
+
+    The folder is read with plain strings, not a :class:`~pathlib.Path` per step: a programme's
+    data has tens of thousands of files, and every command that opens a built store lists them.
+
+    Raises
+    ------
+    SourceError
+        As :func:`data_files`.
+    """
     if not data_dir.is_dir():
         raise SourceError(f"{printable(data_dir)}: no such data folder", hint="Pass --data DIR.")
-    root = data_dir.resolve()
-    found = sorted(_rdf_files(data_dir))
-    files = [path for path, _ in found]
-    seen: dict[str, Path] = {}
-    real_folders: dict[Path, Path] = {}  # each folder resolved once, not each file
-    for path, is_link in found:
-        _check_data_file(path, is_link, root, real_folders)
-        if path.stem in seen:
+    root = os.path.join(os.path.realpath(data_dir), "")  # with a trailing separator
+    # in the order of their paths' parts, as paths sort: a separator sorts before any character
+    found = sorted(_rdf_files(os.fspath(data_dir)), key=lambda file: file[1].replace(os.sep, "\0"))
+    seen: dict[str, str] = {}
+    real_folders: dict[str, str] = {}  # each folder resolved once, not each file
+    for path, _, is_link in found:
+        stem = _check_data_file(path, is_link, root, real_folders)
+        if stem in seen:
             raise SourceError(
-                f"{printable(path)}: same graph name as {printable(seen[path.stem])}",
+                f"{printable(Path(path))}: same graph name as {printable(Path(seen[stem]))}",
                 hint="Rename one of the files.",
             )
-        seen[path.stem] = path
-    return files
+        seen[stem] = path
+    return {key: Path(path) for path, key, _ in found}
 
 
-def _rdf_files(data_dir: Path) -> Iterator[tuple[Path, bool]]:
+def _rdf_files(data_dir: str) -> Iterator[tuple[str, str, bool]]:
     """Every file under ``data_dir`` with an RDF extension (links followed, the
-    :data:`SKIPPED_FOLDERS` left out), and whether it is a link: one directory read per folder,
-    no further look-up per file."""
-    folders = [data_dir]
+    :data:`SKIPPED_FOLDERS` left out): its path, its path relative to ``data_dir``, and whether
+    it is a link. One directory read per folder, no further look-up per file."""
+    folders = [(data_dir, "")]
     while folders:
-        with os.scandir(folders.pop()) as entries:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir():
                     if entry.name not in SKIPPED_FOLDERS:
-                        folders.append(Path(entry.path))
+                        folders.append((entry.path, f"{prefix}{entry.name}{os.sep}"))
                 elif os.path.splitext(entry.name)[1].lower() in FORMATS and entry.is_file():
-                    yield Path(entry.path), entry.is_symlink()
+                    yield entry.path, prefix + entry.name, entry.is_symlink()
 
 
-def _check_data_file(path: Path, is_link: bool, root: Path, real_folders: dict[Path, Path]) -> None:
-    folder = real_folders.get(path.parent)
+def _check_data_file(path: str, is_link: bool, root: str, real_folders: dict[str, str]) -> str:
+    """Refuse a data file that links outside ``root`` (the data folder's real path, ending in a
+    separator) or whose name makes no graph name; its graph name's last part, if neither."""
+    parent, name = os.path.split(path)
+    folder = real_folders.get(parent)
     if folder is None:
-        folder = real_folders[path.parent] = path.parent.resolve()
-    real = path.resolve() if is_link else folder / path.name
-    if not real.is_relative_to(root):
+        folder = real_folders[parent] = os.path.realpath(parent)
+    real = os.path.realpath(path) if is_link else os.path.join(folder, name)
+    if not real.startswith(root):
         raise SourceError(
-            f"{printable(path)}: a link to a file outside the data folder is refused "
+            f"{printable(Path(path))}: a link to a file outside the data folder is refused "
             "(only files inside the data folder are data; it was not read)",
             hint="Copy the file into the data folder instead of linking to it.",
         )
-    _check_graph_name(path)
+    stem = os.path.splitext(name)[0]  # Path.stem, for a name with an RDF extension
+    _check_graph_name(path, stem)
+    return stem
 
 
-def _check_graph_name(path: Path) -> None:
-    """Refuse a data file whose name makes no graph name, or a reserved one."""
-    name = graph_name(path)
-    if not _GRAPH_NAME.fullmatch(path.stem) or not _is_iri(name):
+def _check_graph_name(path: str | Path, stem: str) -> None:
+    """Refuse a data file (``path``, named ``stem`` and an extension) whose name makes no graph
+    name, or a reserved one."""
+    name = _graph_of_stem(stem)
+    if not _GRAPH_NAME.fullmatch(stem) or not _is_iri(name):
         raise SourceError(
-            f"{printable(path)}: the file name makes the graph name, so it may hold only "
+            f"{printable(Path(path))}: the file name makes the graph name, so it may hold only "
             "letters, digits and - _ . ~",
             hint="Rename the file (for example with - instead of spaces).",
         )
     reserved = reserved_graph(name)
     if reserved:
         raise SourceError(
-            f"{printable(path)}: the graph name <{name}> is reserved for {reserved}",
+            f"{printable(Path(path))}: the graph name <{name}> is reserved for {reserved}",
             hint="Rename the file.",
         )
 
@@ -811,7 +839,7 @@ def parse_file(path: Path, *, ontology: bool = False) -> tuple[str, list[ox.Quad
         As :meth:`Store.load` does.
     """
     if not ontology:
-        _check_graph_name(path)
+        _check_graph_name(path, path.stem)
     graph = graph_name(path, ontology=ontology)
     quads = read_quads(
         path, graph=ox.NamedNode(graph), forbidden_graphs=None if ontology else reserved_graph

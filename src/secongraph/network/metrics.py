@@ -166,8 +166,8 @@ def _add_metrics(
         raise ParameterError(f"betweenness_k={betweenness_k}: at least 2 source nodes are needed.")
     nodes = list(graph)
     n = len(nodes)
-    network = igraph.Graph(n=n, edges=list(zip(first.tolist(), second.tolist(), strict=True)))
-    network.es["weight"] = weight.astype(float).tolist()
+    network = _igraph_network(n, first, second)
+    weights = weight.astype(float)  # given to igraph as an array: no Python float per tie
     k = min(betweenness_k, n) if n > betweenness_k_threshold else None
     # the positions networkx's betweenness_centrality(k=..., seed=...) draws from the node list
     sources = None if k is None or k == n else random.Random(seed).sample(range(n), k)
@@ -176,8 +176,8 @@ def _add_metrics(
     # a private one seeded here, so the same graph gives the same values to the last digit
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        eigenvector = _eigenvector(network)
-        parts = [list(c) for c in network.community_multilevel(weights="weight")]
+        eigenvector = _eigenvector(network, first, weights)
+        parts = [list(c) for c in network.community_multilevel(weights=weights)]
     finally:
         igraph.set_random_number_generator(random)
     communities = sorted(
@@ -227,18 +227,48 @@ def _betweenness(network: igraph.Graph, sources: list[int] | None) -> list[float
     return [value * (source_scale if i in chosen else other_scale) for i, value in enumerate(raw)]
 
 
-def _eigenvector(network: igraph.Graph) -> list[float]:
-    """Weighted eigenvector centrality per connected component, unit norm over the graph."""
+_EDGE_BLOCK = 1 << 21
+"""How many ties igraph is given at a time."""
+
+
+def _igraph_network(n: int, first: np.ndarray, second: np.ndarray) -> igraph.Graph:
+    """igraph's graph of ``n`` nodes and the ties ``first[i]``–``second[i]``, tie ``i`` its edge
+    ``i``. igraph reads edges through Python objects, so they are added a block at a time: all
+    of a programme's tens of millions of ties at once would be tens of GB of them."""
     import igraph
+    import numpy as np
+
+    network = igraph.Graph(n=n)
+    for start in range(0, len(first), _EDGE_BLOCK):
+        block = slice(start, start + _EDGE_BLOCK)
+        network.add_edges(np.column_stack([first[block], second[block]]))
+    return network
+
+
+def _eigenvector(network: igraph.Graph, first: np.ndarray, weights: np.ndarray) -> list[float]:
+    """Weighted eigenvector centrality per connected component, unit norm over the graph; edge
+    ``i`` of ``network`` starts at node ``first[i]`` and weighs ``weights[i]``."""
+    import igraph
+    import numpy as np
 
     n = network.vcount()
     values = [0.0] * n
-    for component in network.connected_components():
+    components = network.connected_components()
+    membership = np.asarray(components.membership, dtype=np.int64)
+    edge_component = membership[first]
+    by_component = np.argsort(edge_component, kind="stable")  # each component's edges in order
+    bounds = np.searchsorted(edge_component[by_component], np.arange(len(components) + 1))
+    for number, component in enumerate(components):
         if len(component) == 1:
             continue
-        sub = network if len(component) == n else network.induced_subgraph(component)
+        if len(component) == n:
+            sub, sub_weights = network, weights
+        else:
+            edges = by_component[bounds[number] : bounds[number + 1]]
+            sub = network.subgraph_edges(edges.tolist(), delete_vertices=True)
+            sub_weights = weights[edges]
         try:
-            centrality = sub.eigenvector_centrality(weights="weight")
+            centrality = sub.eigenvector_centrality(weights=sub_weights)
         except igraph.InternalError as error:
             raise SecongraphError(
                 f"Eigenvector centrality failed on a component of {len(component)} nodes: {error}"
