@@ -15,18 +15,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from jsonld_oracle import pyld_compacted
 from rdflib import DCAT, DCTERMS, VOID, Dataset, Graph, Literal, URIRef
 
 from secongraph.cli import cli
+from secongraph.errors import ExportError
 from secongraph.export import (
     DATASET,
     DCAT_VERSION,
     SPDX,
     ExportFormat,
+    compacted_json_ld,
     describe_dataset,
     export,
     refresh_description,
 )
+from secongraph.jsonld_compact import compact
 from secongraph.sources import project_context, read_quads
 from secongraph.store import Store
 
@@ -294,6 +298,72 @@ def test_json_ld_is_compacted_with_the_project_context_and_keeps_exact_literals(
         if isinstance(q.object, ox.Literal) and q.object.datatype.value.endswith("#double")
     }
     assert doubles and doubles <= {q[2] for q in quads(from_json_ld)}  # the store's own forms
+
+
+def test_json_ld_is_the_document_pyld_compacts(secon_store: Store) -> None:
+    quads = (quad for _, graph in secon_store.graphs_in_order() for quad in graph)
+    expanded = json.loads(ox.serialize(quads, None, ox.RdfFormat.JSON_LD))
+    assert compacted_json_ld(secon_store) == pyld_compacted(expanded, project_context())
+
+
+X = "http://example.org/x/"
+EDGE_CONTEXT = {
+    "@version": 1.1,
+    "x": X,
+    "xy": f"{X}y/",  # longer IRI, longer term: "x:y/a" and "xy:a" are the same length
+    "z": f"{X}y/",  # the same IRI under a shorter term: "z:a" wins
+    "p": "http://example.org/p",  # ends with no gen-delim: never a prefix
+    "q": "http://example.org/q#",
+}
+
+
+def _expanded(*quads: ox.Quad) -> list[object]:
+    return json.loads(ox.serialize(quads, None, ox.RdfFormat.JSON_LD) or b"[]")
+
+
+@pytest.mark.parametrize(
+    "quads",
+    [
+        [],  # nothing: the context alone
+        [ox.Quad(ox.NamedNode(f"{X}a"), ox.NamedNode(f"{X}b"), ox.Literal("one"))],
+        [  # one named graph holding one node: the graph object is the document
+            ox.Quad(ox.NamedNode(f"{X}a"), ox.NamedNode(f"{X}b"), ox.Literal("one"),
+                    ox.NamedNode(f"{X}g")),
+        ],
+        [  # IRIs that are a prefix's own IRI, where a property, a type and an identifier stand
+            ox.Quad(ox.NamedNode(X), ox.NamedNode(X), ox.NamedNode(X), ox.NamedNode(f"{X}g")),
+            ox.Quad(ox.NamedNode(X), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("http://example.org/q#"), ox.NamedNode(f"{X}g")),
+            ox.Quad(ox.NamedNode(f"{X}y/a"), ox.NamedNode(f"{X}y/b"),
+                    ox.Literal("2", datatype=ox.NamedNode(X)), ox.NamedNode(f"{X}y/")),
+        ],
+        [  # prefixes that compete, one that cannot be used, blank nodes, languages, types
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://example.org/pa"),
+                    ox.Literal("Grüße", language="de-AT")),
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://example.org/q#r"), ox.BlankNode("b2")),
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://example.org/q#r"),
+                    ox.Literal("0.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double"))),
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode(f"{X}y/T")),
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("urn:other:T")),
+            ox.Quad(ox.BlankNode("b2"), ox.NamedNode(f"{X}y/"), ox.Literal("")),
+        ],
+    ],
+    ids=["empty", "one-default-node", "one-graph", "prefix-iris", "mixed"],
+)  # fmt: skip
+def test_json_ld_compaction_agrees_with_pyld_on_hard_cases(quads: list[ox.Quad]) -> None:
+    expanded = _expanded(*quads)
+    ours = json.dumps(compact(expanded, {"@context": EDGE_CONTEXT}), ensure_ascii=False, indent=2)
+    assert ours + "\n" == pyld_compacted(expanded, EDGE_CONTEXT)
+
+
+def test_json_ld_refuses_an_iri_that_reads_as_a_compact_iri() -> None:
+    expanded = _expanded(ox.Quad(ox.NamedNode("x:a"), ox.NamedNode(f"{X}b"), ox.Literal("1")))
+    with pytest.raises(ExportError, match="<x:a> would read as a compact IRI"):
+        compact(expanded, {"@context": EDGE_CONTEXT})
+    with pytest.raises(ExportError, match="'@vocab' in the context is not a prefix"):
+        compact([], {"@context": {**EDGE_CONTEXT, "@vocab": X}})
 
 
 def _native_values(node: object) -> Iterator[object]:

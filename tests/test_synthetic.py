@@ -8,6 +8,7 @@ rdflib from the ontology and the reference files, not from the generator's own t
 from __future__ import annotations
 
 import importlib.util
+import json
 import statistics
 import sys
 import warnings
@@ -17,9 +18,11 @@ from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
+from jsonld_oracle import pyld_compacted
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 from ties import assert_regions_add_up_the_ties, assert_ties_match_edges
 
+from secongraph.export import compacted_json_ld
 from secongraph.maps.page import map_html
 from secongraph.network import (
     co_participation,
@@ -27,6 +30,7 @@ from secongraph.network import (
     compute_metrics,
     compute_tie_metrics,
 )
+from secongraph.sources import project_context
 from secongraph.store import Store, build_store
 from secongraph.validate import validate
 
@@ -208,3 +212,11 @@ def test_regions_add_up_the_ties_of_a_synthetic_programme(
     programme: Store, level: int | None
 ) -> None:
     assert_regions_add_up_the_ties(programme, level=level)
+
+
+def test_the_json_ld_of_a_synthetic_programme_is_the_document_pyld_compacts(
+    programme: Store,
+) -> None:
+    quads = (quad for _, graph in programme.graphs_in_order() for quad in graph)
+    expanded = json.loads(ox.serialize(quads, None, ox.RdfFormat.JSON_LD))
+    assert compacted_json_ld(programme) == pyld_compacted(expanded, project_context())

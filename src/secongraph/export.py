@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from pyld import jsonld
 from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
 from rdflib.term import Node
 
 from . import __version__
 from .choices import STORE_FOLDER
-from .errors import ExportError, ParameterError
+from .errors import ParameterError
 from .files import write_atomically
+from .jsonld_compact import compact
 from .namespaces import BASE, ID, bind_prefixes
 from .network.rdf import build_day
 from .sources import load_graph, project_context
@@ -115,19 +113,14 @@ def export_many(store: Store, targets: Mapping[Path, ExportFormat]) -> list[Path
 def compacted_json_ld(store: Store) -> str:
     """The store as JSON-LD compacted with the project's context, one ``@graph`` per named graph.
 
-    Oxigraph writes the quads as expanded JSON-LD, literals as value objects; pyld compacts it
-    (compaction never turns a value object into a native JSON value). Nothing is fetched: the
-    context is inline and pyld's document loader refuses every URL.
+    Oxigraph writes the quads as expanded JSON-LD, literals as value objects, and
+    :func:`~secongraph.jsonld_compact.compact` compacts it as pyld would (compaction never turns
+    a value object into a native JSON value). Nothing is fetched: the context is inline.
     """
     quads = (quad for _, graph in store.graphs_in_order() for quad in graph)
     expanded = json.loads(ox.serialize(quads, None, ox.RdfFormat.JSON_LD) or b"[]")
-    context = {"@context": copy.deepcopy(project_context())}
-    compacted = jsonld.compact(expanded, context, {"documentLoader": _no_documents})
+    compacted = compact(expanded, {"@context": project_context()})
     return json.dumps(compacted, ensure_ascii=False, indent=2) + "\n"
-
-
-def _no_documents(url: str, options: object = None) -> NoReturn:
-    raise ExportError(f"JSON-LD: refused to load {url!r} (the export uses only inline contexts)")
 
 
 # --------------------------------------------------------------------------------------------
