@@ -22,6 +22,7 @@ from secongraph.built import (
 )
 from secongraph.cli import cli
 from secongraph.errors import StoreError
+from secongraph.export import ExportFormat, export_many
 from secongraph.queries import run_query
 from secongraph.store import METRICS_GRAPH, build_store, graph_name
 
@@ -247,3 +248,17 @@ def test_dumps_written_together_are_those_written_alone(data: Path, tmp_path: Pa
         {tmp_path / "a.ttl": ox.RdfFormat.TURTLE, tmp_path / "b.ttl": ox.RdfFormat.TURTLE}
     )
     assert [p.read_bytes() for p in twice] == [alone[ox.RdfFormat.TURTLE].read_bytes()] * 2
+
+
+def test_formats_exported_from_the_store_on_disk_are_those_from_memory(
+    data: Path, tmp_path: Path
+) -> None:
+    build_on_disk(data, tmp_path / "out", metrics=False).store.oxigraph.flush()
+    on_disk = open_built(data, tmp_path / "out" / STORE_FOLDER)
+    memory = build_store(data)
+    assert on_disk.on_disk and not memory.on_disk  # the first is exported from a copy in memory
+    for store, folder in ((on_disk, tmp_path / "disk"), (memory, tmp_path / "memory")):
+        export_many(store, {folder / f"secon.{fmt.extension}": fmt for fmt in ExportFormat})
+    for fmt in ExportFormat:
+        name = f"secon.{fmt.extension}"
+        assert (tmp_path / "disk" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes()

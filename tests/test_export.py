@@ -67,6 +67,9 @@ def test_the_description_counts_triples_and_names_every_source(
     description = describe_dataset(secon_store, tmp_path)
     triples = {q.triple for q in secon_store.quads()}
     assert description.value(DATASET, VOID.triples) == Literal(len(triples))
+    subjects, properties = {t.subject for t in triples}, {t.predicate for t in triples}
+    assert description.value(DATASET, VOID.distinctSubjects) == Literal(len(subjects))
+    assert description.value(DATASET, VOID.properties) == Literal(len(properties))
     subsets = set(description.objects(DATASET, VOID.subset))
     assert subsets == {URIRef(f.graph) for f in secon_store.files}
     distribution = description.value(DATASET, DCAT.distribution)

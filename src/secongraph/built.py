@@ -504,4 +504,4 @@ def _open(
             raise output_error(shown or folder, error) from error
         raise StoreError(f"{folder}: cannot open the store: {error}") from error
     logger.info("opened %s (%s)", folder, "read-only" if read_only else "to update")
-    return Store(oxigraph=oxigraph, engine=engine)
+    return Store(oxigraph=oxigraph, engine=engine, on_disk=True)

@@ -265,6 +265,10 @@ class Store:
         :mod:`secongraph.built`); a new store in memory by default. It always holds the data;
         only :mod:`secongraph.built`, which writes it on disk, uses it directly (bulk load,
         flush): everything else reads through the store's methods.
+    on_disk
+        Whether ``oxigraph`` keeps its data on disk. Such a store looks up every string of every
+        quad it gives, so work that reads the whole store more than once reads a copy in memory
+        (see :func:`~secongraph.export.export_many`).
 
     Raises
     ------
@@ -278,10 +282,17 @@ class Store:
     0
     """
 
-    def __init__(self, *, engine: Engine = "oxigraph", oxigraph: ox.Store | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine = "oxigraph",
+        oxigraph: ox.Store | None = None,
+        on_disk: bool = False,
+    ) -> None:
         if engine not in ENGINES:
             raise ParameterError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
         self.engine: Engine = engine
+        self.on_disk = on_disk
         self.oxigraph = ox.Store() if oxigraph is None else oxigraph
         self.rdflib: Dataset | None = Dataset(default_union=True) if engine == "rdflib" else None
         self.files: list[LoadedFile] = []
