@@ -3,9 +3,10 @@
 :func:`compact` gives, for the expanded JSON-LD Oxigraph writes (node objects and graph objects
 whose properties hold value objects and node references), the document pyld's
 ``jsonld.compact`` gives with such a context, key for key and in the same order, without pyld's
-general algorithm: at a million triples pyld took about 146 s in Python. ``tests/test_export.py``
-checks the two agree. A context with anything but prefixes (``@vocab``, ``@base``, a default
-language, a term with a type, a container or a scoped context) is refused: it would need pyld.
+general algorithm (the JSON-LD export of a million triples took 96 s with pyld, 30 s with this).
+``tests/test_export.py`` and ``tests/test_synthetic.py`` check the two agree. A context with
+anything but prefixes (``@vocab``, ``@base``, a default language, a term with a type, a container
+or a scoped context) is refused: it would need pyld.
 """
 
 from __future__ import annotations
