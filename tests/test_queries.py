@@ -20,6 +20,7 @@ from rdflib.namespace import PROV
 from secongraph.errors import ParameterError, QueryError
 from secongraph.namespaces import GRAPH, ID, SG, VOCAB
 from secongraph.network import METRICS_GRAPH
+from secongraph.paths import ontology_files
 from secongraph.queries import (
     NamedQuery,
     Parameter,
@@ -28,6 +29,7 @@ from secongraph.queries import (
     parse_query,
     resolve_query,
     run_query,
+    uses_metrics,
 )
 from secongraph.sources import to_rdflib
 from secongraph.store import Store, build_store, data_files
@@ -694,3 +696,19 @@ def test_three_parent_steps_reach_every_nuts_region_above_a_region(
 ) -> None:
     """stakeholders-of-region climbs at most three sg:parentRegion steps: NUTS levels 0 to 3."""
     assert _longest_shortest_step(secon_graph, SG.parentRegion, None) == 3
+
+
+def test_every_term_of_the_metrics_records_asks_for_the_metrics() -> None:
+    """A question naming any class of the metrics records, or any property of those classes in
+    the ontology, needs the metrics computed; other terms of the ontology do not."""
+    ontology = rdflib.Graph()
+    for file in ontology_files():
+        ontology.parse(file)
+    records = {SG.MetricsRun, SG.NodeMetrics}
+    terms = records | {p for p, _, c in ontology.triples((None, RDFS.domain, None)) if c in records}
+    assert len(terms) > len(records)
+    for term in terms:
+        assert uses_metrics(f"SELECT ?x WHERE {{ ?x <{term}> ?y }}"), term
+        assert uses_metrics(f"SELECT ?x WHERE {{ ?x sg:{term.removeprefix(str(SG))} ?y }}"), term
+    others = {s for s in ontology.subjects() if str(s).startswith(str(SG))} - terms
+    assert others and not any(uses_metrics(f"SELECT ?x WHERE {{ ?x <{t}> ?y }}") for t in others)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from secongraph.cli import cli
+from secongraph.network.metrics import compute_metrics
 from secongraph.queries import load_queries
 
 LEAD = "https://w3id.org/secongraph/id/organisation/region-of-peloponnese"
@@ -203,6 +205,9 @@ def test_the_metrics_are_computed_only_for_a_question_that_names_them(data_dir: 
     )
     assert added in run(data_dir, "-q", ask).stderr
     assert added not in run(data_dir, "-q", "SELECT ?o WHERE { ?o a sg:Municipality }").stderr
+    seed = run(data_dir, "-q", "SELECT ?seed WHERE { ?run sg:randomSeed ?seed }", "--format", "csv")
+    default = inspect.signature(compute_metrics).parameters["seed"].default
+    assert added in seed.stderr and seed.stdout.splitlines()[1:] == [str(default)], seed.stdout
 
 
 def test_an_inline_query_from_the_option_or_standard_input(data_dir: Path) -> None:

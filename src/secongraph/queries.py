@@ -507,8 +507,11 @@ def _sg_terms(text: str) -> list[str]:
     return list(dict.fromkeys(used))
 
 
-_METRIC_TERMS = frozenset({"NodeMetrics", "MetricsRun", "metricsOf", "metricsRun", "degree",
-                           "weightedDegree", "betweenness", "eigenvector", "community"})  # fmt: skip
+_METRIC_TERMS = frozenset({"NodeMetrics", "MetricsRun", "metricsOf", "metricsRun", "projection",
+                           "parameter", "randomSeed", "degree", "weightedDegree", "betweenness",
+                           "eigenvector", "community"})  # fmt: skip
+"""The ontology's terms of the metrics records: its two classes and every property of either
+(tested against ``ontology/secongraph.ttl``)."""
 
 
 def uses_metrics(text: str) -> bool:
