@@ -115,6 +115,7 @@ bench: install-test
 	$(BIN)/python benchmarks/extraction.py --gold tests/data/extraction/held-out
 	$(BIN)/python benchmarks/scale.py --triples 100000
 	$(BIN)/python benchmarks/scale.py --triples 1000000 --rdflib-timeout 30
+	$(BIN)/python benchmarks/maps_benchmark.py
 	$(BIN)/python benchmarks/serve_load.py
 
 clean:
