@@ -84,9 +84,11 @@
     };
   }
   /* Long names are shortened on the canvas; the details and the search use the full name. */
+  function shortLabel(node) {
+    return node.label.length > 42 ? node.label.slice(0, 40) + "…" : node.label;
+  }
   function visNode(node) {
-    var label = node.label.length > 42 ? node.label.slice(0, 40) + "…" : node.label;
-    return Object.assign({}, node, style(node, false), { label: label });
+    return Object.assign({}, node, style(node, false), { label: shortLabel(node) });
   }
   /* Leave room around the drawing for the labels of the outermost nodes. */
   function fitAll() {
@@ -95,7 +97,12 @@
     declutter();
   }
 
-  var nodes = new vis.DataSet(data.nodes.map(visNode));
+  /* Without physics the labels are placed before the first draw (declutter below), so the nodes
+     start unlabelled and only the labels shown are added. */
+  var stabilizing = data.options.physics.enabled;
+  var nodes = new vis.DataSet(data.nodes.map(function (node) {
+    return stabilizing ? visNode(node) : Object.assign(visNode(node), { label: "" });
+  }));
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network($("network"), { nodes: nodes, edges: edges }, data.options);
   window.secongraphMap = { network: network, nodes: nodes, edges: edges, data: data, declutters: 0 };
@@ -107,8 +114,7 @@
      only where it overlaps no label already drawn (zoom in to see more). */
   var measure = document.createElement("canvas").getContext("2d");
   var labelWidths = {};
-  var labelled = new Set(data.nodes.map(function (node) { return node.id; }));
-  var stabilizing = data.options.physics.enabled;
+  var labelled = new Set(stabilizing ? data.nodes.map(function (node) { return node.id; }) : []);
   var declutterTimer = null;
   var labelScale = null;
   function textWidth(text) {
@@ -137,7 +143,7 @@
     });
     order.forEach(function (node) {
       var p = network.canvasToDOM(positions[node.id]);
-      var w = textWidth(visNode(node).label) * size + 2 * pad + 6;
+      var w = textWidth(shortLabel(node)) * size + 2 * pad + 6;
       var top = p.y + node.size * scale - pad;
       var rect = [p.x - w / 2, top, p.x + w / 2, top + 1.5 * size + 2 * pad];
       if (rect[2] < -50 || rect[0] > width + 50 || rect[3] < -50 || rect[1] > height + 50) { return; }
@@ -155,7 +161,7 @@
     var changes = [];
     data.nodes.forEach(function (node) {
       if (show.has(node.id) !== labelled.has(node.id)) {
-        changes.push({ id: node.id, label: show.has(node.id) ? visNode(node).label : "" });
+        changes.push({ id: node.id, label: show.has(node.id) ? shortLabel(node) : "" });
       }
     });
     labelled = show;
