@@ -20,7 +20,6 @@ from rdflib.namespace import PROV
 from secongraph.errors import ParameterError, QueryError
 from secongraph.namespaces import GRAPH, ID, SG, VOCAB
 from secongraph.network import METRICS_GRAPH
-from secongraph.paths import ontology_files
 from secongraph.queries import (
     NamedQuery,
     Parameter,
@@ -698,12 +697,10 @@ def test_three_parent_steps_reach_every_nuts_region_above_a_region(
     assert _longest_shortest_step(secon_graph, SG.parentRegion, None) == 3
 
 
-def test_every_term_of_the_metrics_records_asks_for_the_metrics() -> None:
+def test_every_term_of_the_metrics_records_asks_for_the_metrics(secon_graph: rdflib.Graph) -> None:
     """A question naming any class of the metrics records, or any property of those classes in
     the ontology, needs the metrics computed; other terms of the ontology do not."""
-    ontology = rdflib.Graph()
-    for file in ontology_files():
-        ontology.parse(file)
+    ontology = secon_graph  # the ontology's triples, with the data's
     records = {SG.MetricsRun, SG.NodeMetrics}
     terms = records | {p for p, _, c in ontology.triples((None, RDFS.domain, None)) if c in records}
     assert len(terms) > len(records)
